@@ -1,0 +1,14 @@
+// @ts-check
+import node from '@astrojs/node';
+import { defineConfig } from 'astro/config';
+
+// Pages are rendered by the node adapter in middleware mode, under Candor's own server
+// (src/boot.ts), which passes the process's services in `locals`: see docs/adr/0001.
+export default defineConfig({
+  output: 'server',
+  adapter: node({ mode: 'middleware' }),
+  // Relative links and a site-independent build: SITE_URL is read at run time, not build time.
+  trailingSlash: 'never',
+  build: { format: 'file' },
+  devToolbar: { enabled: false },
+});

@@ -1,0 +1,162 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { addIncidentUpdate } from '#services/incidents/add-incident-update.ts';
+import { createIncident } from '#services/incidents/create-incident.ts';
+import { updateIncident } from '#services/incidents/update-incident.ts';
+import { getIncident, listIncidents } from '#services/read/load-admin.ts';
+import { newRouter } from './router.ts';
+import { authProblems, bearer, json, jsonBody, readProblems, writeProblems } from './routes.ts';
+import {
+  created,
+  createIncidentBody,
+  createIncidentUpdateBody,
+  idParam,
+  incidentListQuery,
+  incidentOut,
+  toDate,
+  toDateOrNull,
+  updateIncidentBody,
+} from './schemas.ts';
+import { incidentOutput } from './serialize.ts';
+
+const tags = ['Incidents'];
+
+export const incidentsRouter = newRouter()
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/incidents',
+      tags,
+      security: bearer,
+      summary: 'List incidents, newest first',
+      request: { query: incidentListQuery },
+      responses: {
+        200: json(z.array(incidentOut), 'Incidents with their updates'),
+        ...authProblems,
+      },
+    }),
+    async (c) => {
+      const query = c.req.valid('query');
+      const candor = c.get('candor');
+      const rows = await listIncidents(candor.db, {
+        status: query.status,
+        audience: query.audience,
+        since: query.since ? toDate(query.since) : undefined,
+        limit: query.limit,
+      });
+      return c.json(
+        rows.map((row) => incidentOutput(row, candor.site.siteUrl)),
+        200,
+      );
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/incidents',
+      tags,
+      security: bearer,
+      summary: 'Declare an incident',
+      description:
+        'Severity defaults to sev3, impact follows the severity, audience is public and notify is false: automation opts in to email.',
+      request: jsonBody(createIncidentBody),
+      responses: { 201: json(created, 'Declared'), ...writeProblems },
+    }),
+    async (c) => {
+      const input = c.req.valid('json');
+      const { id } = await createIncident(c.get('candor').context(c.get('principal').actor), {
+        title: input.title,
+        status: input.status,
+        body: input.body,
+        impact: input.impact,
+        severity: input.severity,
+        type: input.type,
+        audience: input.audience,
+        components: input.components,
+        notify: input.notify,
+        startedAt: toDateOrNull(input.started_at) ?? undefined,
+        detectedAt: toDateOrNull(input.detected_at) ?? undefined,
+        acknowledgedAt: toDateOrNull(input.acknowledged_at) ?? undefined,
+        nextUpdateAt: toDateOrNull(input.next_update_at),
+        incidentCommander: input.incident_commander,
+        commsLead: input.comms_lead,
+        technicalLead: input.technical_lead,
+      });
+      return c.json({ id }, 201);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/incidents/{id}',
+      tags,
+      security: bearer,
+      summary: 'Get an incident with its whole timeline',
+      request: { params: idParam },
+      responses: { 200: json(incidentOut, 'The incident'), ...readProblems },
+    }),
+    async (c) => {
+      const candor = c.get('candor');
+      const row = await getIncident(candor.db, c.req.valid('param').id);
+      return c.json(incidentOutput(row, candor.site.siteUrl), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'patch',
+      path: '/incidents/{id}',
+      tags,
+      security: bearer,
+      summary: "Edit an incident's fields",
+      request: { params: idParam, ...jsonBody(updateIncidentBody) },
+      responses: { 200: json(incidentOut, 'The incident as edited'), ...writeProblems },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const input = c.req.valid('json');
+      const candor = c.get('candor');
+      await updateIncident(candor.context(c.get('principal').actor), id, {
+        title: input.title,
+        impact: input.impact,
+        severity: input.severity,
+        type: input.type,
+        audience: input.audience,
+        startedAt: toDateOrNull(input.started_at) ?? undefined,
+        detectedAt: toDateOrNull(input.detected_at),
+        acknowledgedAt: toDateOrNull(input.acknowledged_at),
+        nextUpdateAt: toDateOrNull(input.next_update_at),
+        incidentCommander: input.incident_commander,
+        commsLead: input.comms_lead,
+        technicalLead: input.technical_lead,
+      });
+      return c.json(incidentOutput(await getIncident(candor.db, id), candor.site.siteUrl), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/incidents/{id}/updates',
+      tags,
+      security: bearer,
+      summary: 'Post an update to the timeline',
+      description:
+        'Moves the status and the named components. Resolving returns the other affected components to operational unless something else holds them. On a public incident an internal update is a note and cannot change the status or components.',
+      request: { params: idParam, ...jsonBody(createIncidentUpdateBody) },
+      responses: { 201: json(created, 'Posted'), ...writeProblems },
+    }),
+    async (c) => {
+      const input = c.req.valid('json');
+      const result = await addIncidentUpdate(
+        c.get('candor').context(c.get('principal').actor),
+        c.req.valid('param').id,
+        {
+          status: input.status,
+          body: input.body,
+          audience: input.audience,
+          components: input.components,
+          notify: input.notify,
+          nextUpdateAt: toDateOrNull(input.next_update_at),
+        },
+      );
+      return c.json(result, 201);
+    },
+  );

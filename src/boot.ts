@@ -1,0 +1,80 @@
+import { createServer, type Server } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
+import type { Context } from 'hono';
+import { type App, createApp } from '#api/app.ts';
+import type { AppEnv } from '#api/env.ts';
+import type { Config } from '#config';
+import { openDatabase } from '#db/client.ts';
+import { migrate } from '#db/migrate.ts';
+import { type Candor, createCandor } from '#services/candor.ts';
+import { loadContent } from '#services/content/load-content.ts';
+import { syncContent } from '#services/content/sync-content.ts';
+import { ensureInstanceSettings } from '#services/settings.ts';
+import { createStaticFiles, loadPages, type PagesHandler } from './pages-bridge.ts';
+
+export interface Running {
+  candor: Candor;
+  app: App;
+  server: Server;
+  /** The address it listens on, e.g. http://127.0.0.1:4321 */
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Everything start-up does, in order: database, migrations, content, services, HTTP. Separate from
+ * the entry so tests can start a real server in their own process.
+ */
+export async function boot(config: Config, options: { pages?: boolean } = {}): Promise<Running> {
+  const database = await openDatabase({
+    url: config.databaseUrl,
+    authToken: config.databaseAuthToken,
+  });
+  await migrate(database.client);
+  const content = await loadContent(config.contentDir);
+  const { pageId } = await ensureInstanceSettings(database.db);
+  const candor = createCandor({ config, db: database.db, content, pageId });
+  await syncContent(candor.context('content'), content.catalogue);
+
+  const pages = options.pages === false ? undefined : await loadPages();
+  const app = createApp(candor, pages ? { pages: await pagesRoute(pages, candor) } : {});
+  const listener = getRequestListener(app.fetch, { autoCleanupIncoming: false });
+  // The front handler: the one place that sees every request before any framework does.
+  const server = createServer((req, res) => {
+    void listener(req, res);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  return {
+    candor,
+    app,
+    server,
+    url: `http://${host}:${port}`,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      database.close();
+    },
+  };
+}
+
+/** Serves built assets, then hands the request to Astro with the services in `locals`. */
+async function pagesRoute(pages: PagesHandler, candor: Candor) {
+  const assets = await createStaticFiles(pages.clientDir);
+  return async (c: Context<AppEnv>): Promise<Response> => {
+    const asset = assets(c);
+    if (asset) return asset;
+    const { incoming, outgoing } = c.env;
+    if (!incoming || !outgoing) return new Response('Pages need the Node server.', { status: 501 });
+    await pages.render(incoming, outgoing, { candor });
+    return RESPONSE_ALREADY_SENT;
+  };
+}

@@ -1,0 +1,112 @@
+import { z } from 'zod';
+
+/** Read every setting from the environment once, at start; nothing else reads process.env. */
+const settingsSchema = z.object({
+  // Where the one HTTP server listens. Loopback by default: put a proxy or CDN in front.
+  PORT: z.coerce.number().int().min(0).max(65_535).default(4321),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  // libSQL URL: file:…, :memory:, libsql://… or http(s)://… (Turso, sqld), all through one client.
+  DATABASE_URL: z
+    .string()
+    .default('file:data/candor.db')
+    .refine((url) => /^(file:|:memory:$|libsql:\/\/|https?:\/\/|wss?:\/\/)/.test(url), {
+      message: 'must start with file:, libsql://, http(s):// or ws(s)://, or be :memory:',
+    }),
+  // Token for remote libSQL servers; local files need none.
+  DATABASE_AUTH_TOKEN: z.string().min(1).optional(),
+  // The page's public address: every absolute link (feeds, email, JSON) is built from it, never
+  // from request headers, which a client controls.
+  SITE_URL: z
+    .url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL' })
+    .optional()
+    .transform((url) => url?.replace(/\/+$/, '')),
+  // Accepted as an admin API token: for the first set-up and for automation.
+  BOOTSTRAP_TOKEN: z
+    .string()
+    .min(16, 'must be at least 16 characters: it grants admin access')
+    .optional(),
+  // The folder holding site.yaml and components.yaml (status as code).
+  CONTENT_DIR: z.string().min(1).default('content'),
+  // Sender of subscriber email, "Name <address>" or a bare address.
+  EMAIL_FROM: z
+    .string()
+    .regex(
+      /^(?:[^<>]*<[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+>|[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+)$/,
+      'must be an email address or "Name <address>"',
+    )
+    .optional(),
+  // Resend: email stays off until a key is given. RESEND_BASE_URL is read by the SDK itself.
+  RESEND_API_KEY: z.string().min(1).optional(),
+  // Keys for signing sessions and links; generated on first start and stored when not given.
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+export type Settings = z.output<typeof settingsSchema>;
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  databaseAuthToken: string | undefined;
+  /** SITE_URL, or the listening address when unset. No trailing slash. */
+  siteUrl: string;
+  /** Whether SITE_URL was given; without it links point at the local address. */
+  siteUrlConfigured: boolean;
+  bootstrapToken: string | undefined;
+  contentDir: string;
+  emailFrom: string | undefined;
+  resendApiKey: string | undefined;
+  sessionSecret: string | undefined;
+  production: boolean;
+  logLevel: Settings['LOG_LEVEL'];
+}
+
+/** A setting that cannot be used; its message is the one line start-up prints. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Validates the environment. Unknown variables are ignored; empty strings count as unset, as
+ * shells and .env files often leave them.
+ * @example loadConfig({ PORT: '8080' }).port // 8080
+ */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const present = Object.fromEntries(
+    Object.keys(settingsSchema.shape)
+      .filter((key) => env[key] !== undefined && env[key] !== '')
+      .map((key) => [key, env[key]]),
+  );
+  const parsed = settingsSchema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const key = String(issue?.path[0] ?? 'environment');
+    const shown = key in present ? ` (got ${JSON.stringify(redact(key, present[key]))})` : '';
+    throw new ConfigError(`Invalid setting ${key}${shown}: ${issue?.message ?? 'invalid'}`);
+  }
+  const s = parsed.data;
+  const displayHost = s.HOST === '0.0.0.0' || s.HOST === '::' ? '127.0.0.1' : s.HOST;
+  return {
+    port: s.PORT,
+    host: s.HOST,
+    databaseUrl: s.DATABASE_URL,
+    databaseAuthToken: s.DATABASE_AUTH_TOKEN,
+    siteUrl:
+      s.SITE_URL ??
+      `http://${displayHost.includes(':') ? `[${displayHost}]` : displayHost}:${s.PORT}`,
+    siteUrlConfigured: s.SITE_URL !== undefined,
+    bootstrapToken: s.BOOTSTRAP_TOKEN,
+    contentDir: s.CONTENT_DIR,
+    emailFrom: s.EMAIL_FROM,
+    resendApiKey: s.RESEND_API_KEY,
+    sessionSecret: s.SESSION_SECRET,
+    production: s.NODE_ENV === 'production',
+    logLevel: s.LOG_LEVEL,
+  };
+}
+
+function redact(key: string, value: unknown): unknown {
+  return /TOKEN|SECRET|KEY/.test(key) ? '…' : value;
+}

@@ -1,0 +1,49 @@
+// The domain's vocabularies, import-free so that the database schema, zod validators, renderers and
+// Astro components all share one definition. Names follow Atlassian Statuspage's exactly: tools
+// that speak its API read ours without a mapping.
+
+/** Component status, best first: the order is the severity ranking used by worst-of. */
+export const componentStatuses = [
+  'operational',
+  'under_maintenance',
+  'degraded_performance',
+  'partial_outage',
+  'major_outage',
+] as const;
+export type ComponentStatus = (typeof componentStatuses)[number];
+
+export const incidentStatuses = ['investigating', 'identified', 'monitoring', 'resolved'] as const;
+export type IncidentStatus = (typeof incidentStatuses)[number];
+
+export const maintenanceStatuses = ['scheduled', 'in_progress', 'verifying', 'completed'] as const;
+export type MaintenanceStatus = (typeof maintenanceStatuses)[number];
+
+/** What the public sees of an incident's gravity, mildest first. */
+export const impacts = ['none', 'minor', 'major', 'critical'] as const;
+export type Impact = (typeof impacts)[number];
+
+/** Internal gravity: SEV-1 is a critical complete outage, SEV-5 informational. */
+export const severities = ['sev1', 'sev2', 'sev3', 'sev4', 'sev5'] as const;
+export type Severity = (typeof severities)[number];
+
+export const incidentTypes = [
+  'outage',
+  'performance',
+  'data',
+  'security',
+  'deployment',
+  'infrastructure',
+  'third_party',
+  'environmental',
+] as const;
+export type IncidentType = (typeof incidentTypes)[number];
+
+export const audiences = ['public', 'internal'] as const;
+export type Audience = (typeof audiences)[number];
+
+/** Statuspage's `status.indicator`, mildest first. */
+export const indicators = ['none', 'maintenance', 'minor', 'major', 'critical'] as const;
+export type Indicator = (typeof indicators)[number];
+
+export const tokenScopes = ['read', 'write', 'admin'] as const;
+export type TokenScope = (typeof tokenScopes)[number];

@@ -1,0 +1,52 @@
+import type { IncidentStatus, MaintenanceStatus, Severity } from './enums.ts';
+
+/**
+ * Incident statuses may move in any order until `resolved`, which is final: a resolved incident
+ * takes further `resolved` updates (a follow-up, an apology) but reopening is a deliberate act.
+ * @example canMoveIncident('monitoring', 'investigating') // true
+ */
+export function canMoveIncident(from: IncidentStatus, to: IncidentStatus): boolean {
+  return from !== 'resolved' || to === 'resolved';
+}
+
+const maintenanceMoves: Record<MaintenanceStatus, readonly MaintenanceStatus[]> = {
+  scheduled: ['scheduled', 'in_progress', 'completed'],
+  in_progress: ['in_progress', 'verifying', 'completed'],
+  verifying: ['verifying', 'in_progress', 'completed'],
+  completed: ['completed'],
+};
+
+/**
+ * A maintenance runs forwards: scheduled → in progress ⇄ verifying → completed. Completing a
+ * scheduled one directly ends it early (nothing ran).
+ */
+export function canMoveMaintenance(from: MaintenanceStatus, to: MaintenanceStatus): boolean {
+  return maintenanceMoves[from].includes(to);
+}
+
+/** Whether a maintenance in this status holds its components under maintenance. */
+export const maintenanceIsActive = (status: MaintenanceStatus): boolean =>
+  status === 'in_progress' || status === 'verifying';
+
+const cadenceMinutes: Record<Severity, number | null> = {
+  sev1: 15,
+  sev2: 30,
+  sev3: 60,
+  sev4: null,
+  sev5: null,
+};
+
+/**
+ * When the next public update is due by default, from the severity's cadence; `null` when the
+ * severity promises none or the incident is resolved.
+ * @example defaultNextUpdateAt('sev1', 'investigating', new Date('2026-01-01T00:00:00Z')) // 00:15Z
+ */
+export function defaultNextUpdateAt(
+  severity: Severity,
+  status: IncidentStatus,
+  now: Date,
+): Date | null {
+  const minutes = cadenceMinutes[severity];
+  if (minutes === null || status === 'resolved') return null;
+  return new Date(now.getTime() + minutes * 60_000);
+}

@@ -1,0 +1,8 @@
+/// <reference types="astro/client" />
+
+declare namespace App {
+  /** Passed by src/boot.ts: the process's one set of services. Pages import only types. */
+  interface Locals {
+    candor: import('./services/candor.ts').Candor;
+  }
+}

@@ -1,0 +1,56 @@
+// Dates and durations for people, in the site's time zone.
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${timeZone}|${JSON.stringify(options)}`;
+  let found = formatters.get(key);
+  if (!found) {
+    found = new Intl.DateTimeFormat('en-US', { timeZone, ...options });
+    formatters.set(key, found);
+  }
+  return found;
+}
+
+/** "Nov 27, 2026, 14:05 CET" */
+export function formatDateTime(date: Date, timeZone: string): string {
+  return formatter(timeZone, {
+    month: 'short',
+    day: 'numeric',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZoneName: 'short',
+  }).format(date);
+}
+
+/** "14:05 CET" */
+export function formatTime(date: Date, timeZone: string): string {
+  return formatter(timeZone, {
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZoneName: 'short',
+  }).format(date);
+}
+
+/** "November 2026" for a YYYY-MM month. */
+export function formatMonth(month: string): string {
+  return formatter('UTC', { month: 'long', year: 'numeric' }).format(
+    new Date(`${month}-01T12:00:00Z`),
+  );
+}
+
+/**
+ * A duration in words, to the minute.
+ * @example formatDuration(95 * 60_000) // '1 h 35 min'
+ */
+export function formatDuration(ms: number): string {
+  const minutes = Math.max(0, Math.round(ms / 60_000));
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
+  const days = Math.floor(hours / 24);
+  return hours % 24 ? `${days} d ${hours % 24} h` : `${days} d`;
+}

@@ -1,0 +1,35 @@
+// Candor's entry: `node --import ./src/node-check.mjs src/server.ts` (npm run serve).
+import { ConfigError, loadConfig } from '#config';
+import { ContentError } from '#services/content/load-content.ts';
+import { boot } from './boot.ts';
+
+const started = performance.now();
+try {
+  const config = loadConfig(process.env);
+  const running = await boot(config);
+  const ms = Math.round(performance.now() - started);
+  console.log(
+    `Candor is serving ${running.candor.site.site.name} at ${running.url} (ready in ${ms} ms)`,
+  );
+  if (!config.bootstrapToken) {
+    console.log(
+      'The management API needs a token: set BOOTSTRAP_TOKEN, or run npm run token -- create.',
+    );
+  }
+  const stop = (signal: string) => {
+    console.log(`${signal}: closing`);
+    running.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+} catch (error) {
+  if (error instanceof ConfigError || error instanceof ContentError) {
+    console.error(error.message);
+  } else {
+    console.error('Candor could not start:', error instanceof Error ? error.message : error);
+  }
+  process.exit(1);
+}

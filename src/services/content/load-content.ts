@@ -1,0 +1,117 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import { audiences } from '#domain/enums.ts';
+import { isTimeZone } from '#domain/time.ts';
+
+// Status as code: the site's settings and its component catalogue live in content/ beside the
+// code, reviewed like code. This module reads and validates them; sync-content.ts applies them.
+
+const key = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be lowercase letters, digits, - or _ (at most 64)');
+
+export const siteSchema = z.strictObject({
+  name: z.string().min(1).max(100),
+  description: z.string().max(300).optional(),
+  url: z.url({ protocol: /^https?$/ }).optional(),
+  time_zone: z
+    .string()
+    .refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin or Etc/UTC')
+    .default('Etc/UTC'),
+  support_url: z.url().optional(),
+  brand_color: z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #2563eb')
+    .default('#2563eb'),
+  logo: z.string().min(1).optional(),
+});
+
+const componentSchema = z.strictObject({
+  key,
+  name: z.string().min(1).max(255),
+  description: z.string().max(1000).optional(),
+  audience: z.enum(audiences).default('public'),
+  showcase: z.boolean().default(true),
+  only_show_if_degraded: z.boolean().default(false),
+  start_date: z.iso.date().optional(),
+});
+
+const groupSchema = z.strictObject({
+  key,
+  name: z.string().min(1).max(255),
+  description: z.string().max(1000).optional(),
+  audience: z.enum(audiences).default('public'),
+  components: z.array(componentSchema).min(1),
+});
+
+export const catalogueSchema = z
+  .strictObject({
+    groups: z.array(groupSchema).default([]),
+    components: z.array(componentSchema).default([]),
+  })
+  .superRefine((catalogue, check) => {
+    const seen = new Set<string>();
+    const all = [...catalogue.groups.flatMap((group) => group.components), ...catalogue.components];
+    for (const component of all) {
+      if (seen.has(component.key)) {
+        check.addIssue({ code: 'custom', message: `key "${component.key}" is used twice` });
+      }
+      seen.add(component.key);
+    }
+  });
+
+export type SiteContent = z.output<typeof siteSchema>;
+export type CatalogueContent = z.output<typeof catalogueSchema>;
+
+export interface Content {
+  site: SiteContent;
+  catalogue: CatalogueContent;
+}
+
+/** A content file that cannot be used; the message names the file and the field. */
+export class ContentError extends Error {
+  override name = 'ContentError';
+}
+
+async function readYaml<T extends z.ZodType>(
+  dir: string,
+  file: string,
+  schema: T,
+): Promise<z.output<T>> {
+  const path = join(dir, file);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw new ContentError(`${path}: cannot be read (is CONTENT_DIR right?)`);
+  }
+  const document = parseDocument(text, { prettyErrors: false });
+  const [syntaxError] = document.errors;
+  if (syntaxError) {
+    const line = syntaxError.linePos?.[0]?.line;
+    throw new ContentError(`${path}${line ? `:${line}` : ''}: ${syntaxError.message}`);
+  }
+  const parsed = schema.safeParse(document.toJS() ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.length ? formatPath(issue.path) : '(top level)';
+    throw new ContentError(`${path}: ${field}: ${issue?.message ?? 'invalid'}`);
+  }
+  return parsed.data;
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i ? '.' : ''}${String(part)}`))
+    .join('');
+}
+
+/** Reads and validates content/site.yaml and content/components.yaml. */
+export async function loadContent(dir: string): Promise<Content> {
+  return {
+    site: await readYaml(dir, 'site.yaml', siteSchema),
+    catalogue: await readYaml(dir, 'components.yaml', catalogueSchema),
+  };
+}

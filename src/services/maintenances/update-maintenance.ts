@@ -1,0 +1,160 @@
+import { and, eq } from 'drizzle-orm';
+import type { Transaction } from '#db/client.ts';
+import { maintenanceComponents, maintenances, maintenanceUpdates } from '#db/schema/index.ts';
+import type { ComponentChange } from '#domain/changes.ts';
+import type { MaintenanceStatus } from '#domain/enums.ts';
+import { canMoveMaintenance, maintenanceIsActive } from '#domain/lifecycle.ts';
+import { newId } from '#lib/ids.ts';
+import { recordAudit } from '../audit.ts';
+import { loadComponentsFor, restingStatus } from '../components/apply-statuses.ts';
+import { setComponentStatus } from '../components/set-status.ts';
+import type { ServiceContext } from '../context.ts';
+import { invalidInput, invalidTransition, notFound } from '../errors.ts';
+
+export interface UpdateMaintenanceInput {
+  title?: string | undefined;
+  scheduledFor?: Date | undefined;
+  scheduledUntil?: Date | undefined;
+  components?: string[] | undefined;
+  autoTransition?: boolean | undefined;
+  /** Moves the maintenance; its components follow (under maintenance while it runs). */
+  status?: MaintenanceStatus | undefined;
+  /** A message for the timeline; required wording is chosen by default when the status moves. */
+  body?: string | undefined;
+  notify?: boolean | undefined;
+}
+
+const defaultMessages: Record<MaintenanceStatus, string> = {
+  scheduled: 'The maintenance has been rescheduled.',
+  in_progress:
+    'Scheduled maintenance is currently in progress. We will provide updates as necessary.',
+  verifying: 'Verification is currently underway for the maintenance items.',
+  completed: 'The scheduled maintenance has been completed.',
+};
+
+/**
+ * Edits a maintenance and moves it through its lifecycle. Starting it puts its components under
+ * maintenance and remembers their prior status; completing it gives that status back unless
+ * something else has changed the component meanwhile.
+ */
+export async function updateMaintenance(
+  ctx: ServiceContext,
+  id: string,
+  input: UpdateMaintenanceInput,
+): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    const now = ctx.now();
+    const [current] = await tx.select().from(maintenances).where(eq(maintenances.id, id));
+    if (!current) throw notFound('maintenance', id);
+    const scheduledFor = input.scheduledFor ?? current.scheduledFor;
+    const scheduledUntil = input.scheduledUntil ?? current.scheduledUntil;
+    if (scheduledUntil.getTime() <= scheduledFor.getTime()) {
+      throw invalidInput('The window must end after it starts.', 'scheduled_until');
+    }
+    const status = input.status ?? current.status;
+    if (!canMoveMaintenance(current.status, status)) {
+      throw invalidTransition(`A maintenance cannot go from ${current.status} to ${status}.`);
+    }
+    if (input.components !== undefined) {
+      if (maintenanceIsActive(current.status)) {
+        throw invalidInput('Components cannot change while the maintenance runs.', 'components');
+      }
+      const ids = [...new Set(input.components)];
+      await loadComponentsFor(tx, ids, current.audience);
+      await tx.delete(maintenanceComponents).where(eq(maintenanceComponents.maintenanceId, id));
+      if (ids.length > 0) {
+        await tx
+          .insert(maintenanceComponents)
+          .values(ids.map((componentId) => ({ maintenanceId: id, componentId })));
+      }
+    }
+    const moved = status !== current.status;
+    const changes = moved ? await moveComponents(tx, id, current.status, status, now) : [];
+    await tx
+      .update(maintenances)
+      .set({
+        title: input.title ?? current.title,
+        scheduledFor,
+        scheduledUntil,
+        autoTransition: input.autoTransition ?? current.autoTransition,
+        status,
+        startedAt: status === 'in_progress' && !current.startedAt ? now : current.startedAt,
+        verifyingAt: status === 'verifying' && !current.verifyingAt ? now : current.verifyingAt,
+        completedAt: status === 'completed' ? now : current.completedAt,
+        updatedAt: now,
+      })
+      .where(eq(maintenances.id, id));
+    if (moved || input.body !== undefined) {
+      await tx.insert(maintenanceUpdates).values({
+        id: newId(),
+        maintenanceId: id,
+        status,
+        body: input.body ?? defaultMessages[status],
+        audience: current.audience,
+        notify: input.notify ?? false,
+        componentChanges: changes,
+        author: ctx.actor,
+        displayAt: now,
+        createdAt: now,
+        updatedAt: now,
+      });
+    }
+    await recordAudit(
+      tx,
+      ctx,
+      moved ? `maintenance.${status}` : 'maintenance.edited',
+      {
+        type: 'maintenance',
+        id,
+      },
+      {
+        ...input,
+        scheduledFor: scheduledFor.toISOString(),
+        scheduledUntil: scheduledUntil.toISOString(),
+      },
+    );
+  });
+  ctx.changed();
+}
+
+async function moveComponents(
+  tx: Transaction,
+  maintenanceId: string,
+  from: MaintenanceStatus,
+  to: MaintenanceStatus,
+  now: Date,
+): Promise<ComponentChange[]> {
+  const starting = !maintenanceIsActive(from) && maintenanceIsActive(to);
+  const ending = maintenanceIsActive(from) && !maintenanceIsActive(to);
+  if (!starting && !ending) return [];
+  const links = await tx
+    .select()
+    .from(maintenanceComponents)
+    .where(eq(maintenanceComponents.maintenanceId, maintenanceId));
+  const rows = await loadComponentsFor(
+    tx,
+    links.map((link) => link.componentId),
+    'public',
+  );
+  const changes: ComponentChange[] = [];
+  for (const row of rows) {
+    if (starting) {
+      await tx
+        .update(maintenanceComponents)
+        .set({ priorStatus: row.status })
+        .where(
+          and(
+            eq(maintenanceComponents.maintenanceId, maintenanceId),
+            eq(maintenanceComponents.componentId, row.id),
+          ),
+        );
+      changes.push(await setComponentStatus(tx, row, 'under_maintenance', now));
+    } else if (row.status === 'under_maintenance') {
+      const prior = links.find((link) => link.componentId === row.id)?.priorStatus;
+      const resting = await restingStatus(tx, row.id, { maintenanceId });
+      const back = resting === 'under_maintenance' ? resting : (prior ?? 'operational');
+      changes.push(await setComponentStatus(tx, row, back, now));
+    }
+  }
+  return changes;
+}

@@ -1,0 +1,359 @@
+import { and, desc, eq, gte, inArray, lt, ne, or, type SQL } from 'drizzle-orm';
+import type { Database } from '#db/client.ts';
+import {
+  componentGroups,
+  components,
+  incidentComponents,
+  incidents,
+  incidentUpdates,
+  maintenanceComponents,
+  maintenances,
+  maintenanceUpdates,
+} from '#db/schema/index.ts';
+import type { ComponentChange } from '#domain/changes.ts';
+import { maintenanceIsActive } from '#domain/lifecycle.ts';
+import { groupStatus, overallStatus } from '#domain/status.ts';
+import type { SiteContent } from '../content/load-content.ts';
+import type {
+  PageInfo,
+  PublicComponent,
+  PublicComponentChange,
+  PublicGroup,
+  PublicIncident,
+  PublicMaintenance,
+  PublicStatus,
+  PublicUpdate,
+} from './public-model.ts';
+
+/** What the read model needs to know of the site besides the database. */
+export interface SiteInfo {
+  pageId: string;
+  siteUrl: string;
+  site: SiteContent;
+}
+
+const recentLimit = 50;
+
+/** Visible components: public ones. A public component in an internal group shows ungrouped. */
+export async function loadPublicCatalogue(db: Database) {
+  const groupRows = await db
+    .select()
+    .from(componentGroups)
+    .where(eq(componentGroups.audience, 'public'));
+  const componentRows = await db.select().from(components).where(eq(components.audience, 'public'));
+  const groupIds = new Set(groupRows.map((group) => group.id));
+  const list: PublicComponent[] = componentRows
+    .map((row) => ({
+      id: row.id,
+      name: row.name,
+      description: row.description,
+      status: row.status,
+      position: row.position,
+      groupId: row.groupId !== null && groupIds.has(row.groupId) ? row.groupId : null,
+      showcase: row.showcase,
+      onlyShowIfDegraded: row.onlyShowIfDegraded,
+      startDate: row.startDate,
+      createdAt: row.createdAt,
+      updatedAt: row.updatedAt,
+    }))
+    .sort((a, b) => a.position - b.position || a.name.localeCompare(b.name));
+  const groups: PublicGroup[] = groupRows
+    .map((row) => {
+      const children = list.filter((component) => component.groupId === row.id);
+      return {
+        id: row.id,
+        name: row.name,
+        description: row.description,
+        position: row.position,
+        status: groupStatus(children.map((child) => child.status)),
+        componentIds: children.map((child) => child.id),
+        createdAt: row.createdAt,
+        updatedAt: row.updatedAt,
+      };
+    })
+    .filter((group) => group.componentIds.length > 0)
+    .sort((a, b) => a.position - b.position || a.name.localeCompare(b.name));
+  return { groups, components: list, visibleIds: new Set(list.map((c) => c.id)) };
+}
+
+function publicChanges(
+  changes: readonly ComponentChange[],
+  visibleIds: ReadonlySet<string>,
+): PublicComponentChange[] {
+  return changes
+    .filter((change) => visibleIds.has(change.componentId))
+    .map((change) => ({
+      componentId: change.componentId,
+      name: change.name,
+      oldStatus: change.oldStatus,
+      newStatus: change.newStatus,
+    }));
+}
+
+function publicUpdate<S>(
+  row: {
+    id: string;
+    status: S;
+    body: string;
+    displayAt: Date;
+    createdAt: Date;
+    updatedAt: Date;
+    notify: boolean;
+    componentChanges: ComponentChange[];
+  },
+  visibleIds: ReadonlySet<string>,
+): PublicUpdate<S> {
+  return {
+    id: row.id,
+    status: row.status,
+    body: row.body,
+    displayAt: row.displayAt,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    notified: row.notify,
+    componentChanges: publicChanges(row.componentChanges, visibleIds),
+  };
+}
+
+/** Groups rows by a key, keeping their order. */
+function groupBy<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[]> {
+  const map = new Map<K, T[]>();
+  for (const row of rows) {
+    const list = map.get(key(row));
+    if (list) list.push(row);
+    else map.set(key(row), [row]);
+  }
+  return map;
+}
+
+/** Public incidents matching `where`, newest first, with their public updates and components. */
+export async function loadPublicIncidents(
+  db: Database,
+  where: SQL | undefined,
+  visibleIds: ReadonlySet<string>,
+  limit?: number,
+): Promise<PublicIncident[]> {
+  const query = db
+    .select()
+    .from(incidents)
+    .where(and(eq(incidents.audience, 'public'), where))
+    .orderBy(desc(incidents.startedAt), desc(incidents.createdAt));
+  const rows = limit === undefined ? await query : await query.limit(limit);
+  if (rows.length === 0) return [];
+  const ids = rows.map((row) => row.id);
+  const updates = groupBy(
+    await db
+      .select()
+      .from(incidentUpdates)
+      .where(and(inArray(incidentUpdates.incidentId, ids), eq(incidentUpdates.audience, 'public')))
+      .orderBy(desc(incidentUpdates.displayAt), desc(incidentUpdates.createdAt)),
+    (row) => row.incidentId,
+  );
+  const links = groupBy(
+    await db.select().from(incidentComponents).where(inArray(incidentComponents.incidentId, ids)),
+    (row) => row.incidentId,
+  );
+  return rows.map((row) => ({
+    kind: 'incident',
+    id: row.id,
+    title: row.title,
+    status: row.status,
+    impact: row.impact,
+    startedAt: row.startedAt,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    monitoringAt: row.monitoringAt,
+    resolvedAt: row.resolvedAt,
+    nextUpdateAt: row.status === 'resolved' ? null : row.nextUpdateAt,
+    updates: (updates.get(row.id) ?? []).map((update) => publicUpdate(update, visibleIds)),
+    componentIds: (links.get(row.id) ?? [])
+      .map((link) => link.componentId)
+      .filter((id) => visibleIds.has(id)),
+  }));
+}
+
+/** Public maintenances matching `where`, with their public updates and components. */
+export async function loadPublicMaintenances(
+  db: Database,
+  where: SQL | undefined,
+  visibleIds: ReadonlySet<string>,
+  limit?: number,
+): Promise<PublicMaintenance[]> {
+  const query = db
+    .select()
+    .from(maintenances)
+    .where(and(eq(maintenances.audience, 'public'), where))
+    .orderBy(desc(maintenances.scheduledFor), desc(maintenances.createdAt));
+  const rows = limit === undefined ? await query : await query.limit(limit);
+  if (rows.length === 0) return [];
+  const ids = rows.map((row) => row.id);
+  const updates = groupBy(
+    await db
+      .select()
+      .from(maintenanceUpdates)
+      .where(
+        and(
+          inArray(maintenanceUpdates.maintenanceId, ids),
+          eq(maintenanceUpdates.audience, 'public'),
+        ),
+      )
+      .orderBy(desc(maintenanceUpdates.displayAt), desc(maintenanceUpdates.createdAt)),
+    (row) => row.maintenanceId,
+  );
+  const links = groupBy(
+    await db
+      .select()
+      .from(maintenanceComponents)
+      .where(inArray(maintenanceComponents.maintenanceId, ids)),
+    (row) => row.maintenanceId,
+  );
+  return rows.map((row) => ({
+    kind: 'maintenance',
+    id: row.id,
+    title: row.title,
+    status: row.status,
+    scheduledFor: row.scheduledFor,
+    scheduledUntil: row.scheduledUntil,
+    startedAt: row.startedAt,
+    verifyingAt: row.verifyingAt,
+    completedAt: row.completedAt,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    updates: (updates.get(row.id) ?? []).map((update) => publicUpdate(update, visibleIds)),
+    componentIds: (links.get(row.id) ?? [])
+      .map((link) => link.componentId)
+      .filter((id) => visibleIds.has(id)),
+  }));
+}
+
+function latest(dates: Iterable<Date>, fallback: Date): Date {
+  let max = fallback;
+  for (const date of dates) if (date.getTime() > max.getTime()) max = date;
+  return max;
+}
+
+export function pageInfo(info: SiteInfo, updatedAt: Date): PageInfo {
+  return {
+    id: info.pageId,
+    name: info.site.name,
+    description: info.site.description ?? null,
+    url: info.siteUrl,
+    timeZone: info.site.time_zone,
+    supportUrl: info.site.support_url ?? null,
+    brandColor: info.site.brand_color,
+    logo: info.site.logo ?? null,
+    updatedAt,
+  };
+}
+
+/** Reads the whole public status in one pass: a handful of indexed queries. */
+export async function loadPublicStatus(db: Database, info: SiteInfo): Promise<PublicStatus> {
+  const catalogue = await loadPublicCatalogue(db);
+  const recentIncidents = await loadPublicIncidents(
+    db,
+    or(
+      ne(incidents.status, 'resolved'),
+      inArray(
+        incidents.id,
+        db
+          .select({ id: incidents.id })
+          .from(incidents)
+          .where(eq(incidents.audience, 'public'))
+          .orderBy(desc(incidents.startedAt))
+          .limit(recentLimit),
+      ),
+    ),
+    catalogue.visibleIds,
+  );
+  const recentMaintenances = await loadPublicMaintenances(
+    db,
+    or(
+      ne(maintenances.status, 'completed'),
+      inArray(
+        maintenances.id,
+        db
+          .select({ id: maintenances.id })
+          .from(maintenances)
+          .where(eq(maintenances.audience, 'public'))
+          .orderBy(desc(maintenances.scheduledFor))
+          .limit(recentLimit),
+      ),
+    ),
+    catalogue.visibleIds,
+  );
+  const unresolvedIncidents = recentIncidents.filter((incident) => incident.status !== 'resolved');
+  const openMaintenances = recentMaintenances
+    .filter((maintenance) => maintenance.status !== 'completed')
+    .sort((a, b) => a.scheduledFor.getTime() - b.scheduledFor.getTime());
+  const updatedAt = latest(
+    [
+      ...catalogue.components.map((c) => c.updatedAt),
+      ...catalogue.groups.map((g) => g.updatedAt),
+      ...recentIncidents.map((i) => i.updatedAt),
+      ...recentMaintenances.map((m) => m.updatedAt),
+    ],
+    new Date(0),
+  );
+  return {
+    page: pageInfo(info, updatedAt),
+    overall: overallStatus({
+      componentStatuses: catalogue.components.map((c) => c.status),
+      unresolvedImpacts: unresolvedIncidents.map((i) => i.impact),
+      maintenanceInProgress: openMaintenances.some((m) => maintenanceIsActive(m.status)),
+    }),
+    groups: catalogue.groups,
+    components: catalogue.components,
+    unresolvedIncidents,
+    recentIncidents: recentIncidents.slice(0, Math.max(recentLimit, unresolvedIncidents.length)),
+    openMaintenances,
+    recentMaintenances: recentMaintenances.slice(0, Math.max(recentLimit, openMaintenances.length)),
+  };
+}
+
+/** One public incident with its timeline, or null (also for internal ones: 404, not 403). */
+export async function loadPublicIncident(
+  db: Database,
+  id: string,
+): Promise<{ incident: PublicIncident; components: PublicComponent[] } | null> {
+  const catalogue = await loadPublicCatalogue(db);
+  const [incident] = await loadPublicIncidents(db, eq(incidents.id, id), catalogue.visibleIds);
+  if (!incident) return null;
+  return {
+    incident,
+    components: catalogue.components.filter((c) => incident.componentIds.includes(c.id)),
+  };
+}
+
+/** Public incidents and maintenances that began in [from, to). */
+export async function loadPublicEventsBetween(db: Database, from: Date, to: Date) {
+  const catalogue = await loadPublicCatalogue(db);
+  const [incidentList, maintenanceList] = await Promise.all([
+    loadPublicIncidents(
+      db,
+      and(gte(incidents.startedAt, from), lt(incidents.startedAt, to)),
+      catalogue.visibleIds,
+    ),
+    loadPublicMaintenances(
+      db,
+      and(gte(maintenances.scheduledFor, from), lt(maintenances.scheduledFor, to)),
+      catalogue.visibleIds,
+    ),
+  ]);
+  return { incidents: incidentList, maintenances: maintenanceList };
+}
+
+/** Whether any public incident or maintenance began before `before`. */
+export async function hasPublicEventsBefore(db: Database, before: Date): Promise<boolean> {
+  const [incident] = await db
+    .select({ id: incidents.id })
+    .from(incidents)
+    .where(and(eq(incidents.audience, 'public'), lt(incidents.startedAt, before)))
+    .limit(1);
+  if (incident) return true;
+  const [maintenance] = await db
+    .select({ id: maintenances.id })
+    .from(maintenances)
+    .where(and(eq(maintenances.audience, 'public'), lt(maintenances.scheduledFor, before)))
+    .limit(1);
+  return maintenance !== undefined;
+}

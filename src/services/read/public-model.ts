@@ -1,0 +1,136 @@
+// The public read model: what anyone on the internet may see. Every row is filtered for the
+// public audience in the query that reads it, and these types have no field for anything
+// internal (severity, type, roles, internal notes), so a renderer holding them cannot leak it.
+// Objects are built field by field, never by spreading a row.
+
+import type {
+  ComponentStatus,
+  Impact,
+  IncidentStatus,
+  Indicator,
+  MaintenanceStatus,
+} from '#domain/enums.ts';
+
+export interface PageInfo {
+  id: string;
+  name: string;
+  description: string | null;
+  /** Absolute, without a trailing slash. */
+  url: string;
+  timeZone: string;
+  supportUrl: string | null;
+  brandColor: string;
+  logo: string | null;
+  updatedAt: Date;
+}
+
+export interface PublicComponent {
+  id: string;
+  name: string;
+  description: string | null;
+  status: ComponentStatus;
+  /** Order within its level: the top level, or its group. */
+  position: number;
+  groupId: string | null;
+  showcase: boolean;
+  onlyShowIfDegraded: boolean;
+  startDate: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface PublicGroup {
+  id: string;
+  name: string;
+  description: string | null;
+  position: number;
+  /** The worst status of its components. */
+  status: ComponentStatus;
+  componentIds: string[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface PublicComponentChange {
+  componentId: string;
+  name: string;
+  oldStatus: ComponentStatus;
+  newStatus: ComponentStatus;
+}
+
+export interface PublicUpdate<S> {
+  id: string;
+  status: S;
+  /** Markdown as written; renderers sanitise it. */
+  body: string;
+  displayAt: Date;
+  createdAt: Date;
+  updatedAt: Date;
+  notified: boolean;
+  componentChanges: PublicComponentChange[];
+}
+
+export interface PublicIncident {
+  kind: 'incident';
+  id: string;
+  title: string;
+  status: IncidentStatus;
+  impact: Impact;
+  startedAt: Date;
+  createdAt: Date;
+  updatedAt: Date;
+  monitoringAt: Date | null;
+  resolvedAt: Date | null;
+  /** When the next public update is promised; null when none is. */
+  nextUpdateAt: Date | null;
+  /** Newest first. */
+  updates: PublicUpdate<IncidentStatus>[];
+  componentIds: string[];
+}
+
+export interface PublicMaintenance {
+  kind: 'maintenance';
+  id: string;
+  title: string;
+  status: MaintenanceStatus;
+  scheduledFor: Date;
+  scheduledUntil: Date;
+  startedAt: Date | null;
+  verifyingAt: Date | null;
+  completedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+  /** Newest first. */
+  updates: PublicUpdate<MaintenanceStatus>[];
+  componentIds: string[];
+}
+
+export interface OverallStatus {
+  indicator: Indicator;
+  description: string;
+}
+
+/** Everything the status page, the v2 JSON and the badges need, in one consistent read. */
+export interface PublicStatus {
+  page: PageInfo;
+  overall: OverallStatus;
+  groups: PublicGroup[];
+  /** Every public component, grouped ones included, ordered for display. */
+  components: PublicComponent[];
+  /** Unresolved incidents, newest first. */
+  unresolvedIncidents: PublicIncident[];
+  /** The 50 most recent incidents and every unresolved one, newest first. */
+  recentIncidents: PublicIncident[];
+  /** Scheduled, in progress or verifying, soonest first. */
+  openMaintenances: PublicMaintenance[];
+  /** The 50 most recent maintenances, newest first. */
+  recentMaintenances: PublicMaintenance[];
+}
+
+/** One page of history: whole months, newest first, empty months included. */
+export interface PublicHistoryPage {
+  page: PageInfo;
+  months: { month: string; events: (PublicIncident | PublicMaintenance)[] }[];
+  pageNumber: number;
+  hasOlder: boolean;
+}
