@@ -3,7 +3,12 @@ import { z } from 'zod';
 /** Read every setting from the environment once, at start; nothing else reads process.env. */
 const settingsSchema = z.object({
   // Where the one HTTP server listens. Loopback by default: put a proxy or CDN in front.
-  PORT: z.coerce.number().int().min(0).max(65_535).default(4321),
+  PORT: z.coerce
+    .number({ error: 'must be a port number from 0 to 65535' })
+    .int('must be a port number from 0 to 65535')
+    .min(0, 'must be a port number from 0 to 65535')
+    .max(65_535, 'must be a port number from 0 to 65535')
+    .default(4321),
   HOST: z.string().min(1).default('127.0.0.1'),
   // libSQL URL: file:…, :memory:, libsql://… or http(s)://… (Turso, sqld), all through one client.
   DATABASE_URL: z

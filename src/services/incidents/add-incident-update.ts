@@ -20,6 +20,7 @@ import { setComponentStatus } from '../components/set-status.ts';
 import type { ServiceContext } from '../context.ts';
 import { invalidInput, invalidTransition } from '../errors.ts';
 import { findIncident, linkComponents } from './find-incident.ts';
+import { requireFuture } from './promise.ts';
 
 export interface AddIncidentUpdateInput {
   status: IncidentStatus;
@@ -45,6 +46,7 @@ export async function addIncidentUpdate(
 ): Promise<{ id: string }> {
   const result = await ctx.db.transaction(async (tx) => {
     const now = ctx.now();
+    requireFuture(input.nextUpdateAt, ctx.now());
     const incident = await findIncident(tx, incidentId);
     const audience = input.audience ?? incident.audience;
     const statuses = input.components ?? {};

@@ -14,6 +14,7 @@ import { recordAudit } from '../audit.ts';
 import { applyComponentStatuses } from '../components/apply-statuses.ts';
 import type { ServiceContext } from '../context.ts';
 import { linkComponents } from './find-incident.ts';
+import { requireFuture } from './promise.ts';
 
 export interface CreateIncidentInput {
   title: string;
@@ -46,6 +47,7 @@ export async function createIncident(
 ): Promise<{ id: string; updateId: string }> {
   const result = await ctx.db.transaction(async (tx) => {
     const now = ctx.now();
+    requireFuture(input.nextUpdateAt, ctx.now());
     const severity = input.severity ?? 'sev3';
     const audience = input.audience ?? 'public';
     const statuses = input.components ?? {};

@@ -5,6 +5,7 @@ import { impactFromSeverity } from '#domain/status.ts';
 import { recordAudit } from '../audit.ts';
 import type { ServiceContext } from '../context.ts';
 import { findIncident } from './find-incident.ts';
+import { requireFuture } from './promise.ts';
 
 export interface UpdateIncidentInput {
   title?: string | undefined;
@@ -31,6 +32,7 @@ export async function updateIncident(
   input: UpdateIncidentInput,
 ): Promise<void> {
   await ctx.db.transaction(async (tx) => {
+    requireFuture(input.nextUpdateAt, ctx.now());
     const current = await findIncident(tx, id);
     const severity = input.severity ?? current.severity;
     const impactOverridden = current.impactOverridden || input.impact !== undefined;

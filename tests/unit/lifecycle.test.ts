@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { incidentStatuses, type MaintenanceStatus, maintenanceStatuses } from '#domain/enums.ts';
+import {
+  canMoveIncident,
+  canMoveMaintenance,
+  defaultNextUpdateAt,
+  maintenanceIsActive,
+} from '#domain/lifecycle.ts';
+
+describe('canMoveIncident', () => {
+  it('allows any order before resolution', () => {
+    for (const from of incidentStatuses.filter((s) => s !== 'resolved')) {
+      for (const to of incidentStatuses) expect(canMoveIncident(from, to)).toBe(true);
+    }
+  });
+  it('keeps a resolved incident resolved', () => {
+    expect(canMoveIncident('resolved', 'resolved')).toBe(true);
+    expect(canMoveIncident('resolved', 'investigating')).toBe(false);
+    expect(canMoveIncident('resolved', 'monitoring')).toBe(false);
+  });
+});
+
+describe('canMoveMaintenance', () => {
+  const allowed: Record<MaintenanceStatus, MaintenanceStatus[]> = {
+    scheduled: ['scheduled', 'in_progress', 'completed'],
+    in_progress: ['in_progress', 'verifying', 'completed'],
+    verifying: ['verifying', 'in_progress', 'completed'],
+    completed: ['completed'],
+  };
+  for (const from of maintenanceStatuses) {
+    for (const to of maintenanceStatuses) {
+      const expected = allowed[from].includes(to);
+      it(`${from} → ${to}: ${expected ? 'allowed' : 'refused'}`, () => {
+        expect(canMoveMaintenance(from, to)).toBe(expected);
+      });
+    }
+  }
+  it('holds components only while in progress or verifying', () => {
+    expect(maintenanceStatuses.filter(maintenanceIsActive)).toEqual(['in_progress', 'verifying']);
+  });
+});
+
+describe('defaultNextUpdateAt', () => {
+  const now = new Date('2026-01-01T00:00:00.000Z');
+  it.each([
+    ['sev1', '2026-01-01T00:15:00.000Z'],
+    ['sev2', '2026-01-01T00:30:00.000Z'],
+    ['sev3', '2026-01-01T01:00:00.000Z'],
+    ['sev4', null],
+    ['sev5', null],
+  ] as const)('%s promises %s', (severity, expected) => {
+    expect(defaultNextUpdateAt(severity, 'investigating', now)?.toISOString() ?? null).toBe(
+      expected,
+    );
+  });
+  it('promises nothing once resolved', () => {
+    expect(defaultNextUpdateAt('sev1', 'resolved', now)).toBeNull();
+  });
+});
