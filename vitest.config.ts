@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 // databases and processes, and real Chromium against a real server.
 export default defineConfig({
   test: {
+    reporters: ['default', './tests/support/summary-reporter.ts'],
     projects: [
       { test: { name: 'unit', include: ['tests/unit/**/*.test.ts'] } },
       { test: { name: 'api', include: ['tests/api/**/*.test.ts'] } },
