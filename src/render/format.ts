@@ -12,7 +12,7 @@ function formatter(timeZone: string, options: Intl.DateTimeFormatOptions): Intl.
   return found;
 }
 
-/** "Nov 27, 2026, 14:05 CET" */
+/** "Nov 27, 2026, 14:05 GMT+1" ("EST", "PST" for US zones: the zone names en-US knows). */
 export function formatDateTime(date: Date, timeZone: string): string {
   return formatter(timeZone, {
     month: 'short',
@@ -25,7 +25,7 @@ export function formatDateTime(date: Date, timeZone: string): string {
   }).format(date);
 }
 
-/** "14:05 CET" */
+/** "14:05 GMT+1" */
 export function formatTime(date: Date, timeZone: string): string {
   return formatter(timeZone, {
     hour: '2-digit',

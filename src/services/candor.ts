@@ -4,7 +4,12 @@ import type { Content } from './content/load-content.ts';
 import type { ServiceContext } from './context.ts';
 import { cached } from './read/cached.ts';
 import { loadPublicHistory } from './read/load-history.ts';
-import { loadPublicIncident, loadPublicStatus, type SiteInfo } from './read/load-public.ts';
+import {
+  loadPublicIncident,
+  loadPublicMaintenance,
+  loadPublicStatus,
+  type SiteInfo,
+} from './read/load-public.ts';
 
 /** How stale a cached read may be: bounds what another instance's write takes to show here. */
 const readMaxAgeMs = 1_000;
@@ -24,6 +29,7 @@ export interface Candor {
   publicReads: {
     status(): ReturnType<typeof loadPublicStatus>;
     incident(id: string): ReturnType<typeof loadPublicIncident>;
+    maintenance(id: string): ReturnType<typeof loadPublicMaintenance>;
     history(pageNumber: number): ReturnType<typeof loadPublicHistory>;
   };
   now(): Date;
@@ -60,6 +66,7 @@ export function createCandor(options: CandorOptions): Candor {
     publicReads: {
       status: () => status.get(),
       incident: (id) => loadPublicIncident(db, id),
+      maintenance: (id) => loadPublicMaintenance(db, id),
       history: (pageNumber) => loadPublicHistory(db, site, pageNumber, now()),
     },
   };

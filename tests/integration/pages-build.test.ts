@@ -16,7 +16,9 @@ function files(dir: string): string[] {
 
 describe('the Astro build', () => {
   it('exists (npm test builds it first)', () => {
-    expect(existsSync(join(serverDir, 'entry.mjs')), 'run "npm run build" before this test').toBe(true);
+    expect(existsSync(join(serverDir, 'entry.mjs')), 'run "npm run build" before this test').toBe(
+      true,
+    );
   });
 
   it('carries no second copy of the database client, schema or services', () => {

@@ -109,6 +109,39 @@ describe('a fresh start', () => {
     expect(component.status).toBe('operational');
   });
 
+  it('shows scheduled maintenance on the page and its own page; internal ones stay hidden', async () => {
+    const components = (await api(server, 'GET', '/api/v1/components')).json;
+    const storage = components.find((c: { name: string }) => c.name === 'Object storage').id;
+    const deploys = components.find((c: { name: string }) => c.name === 'Deploy pipeline').id;
+    const start = Date.now() + 86_400_000;
+    const window = {
+      scheduled_for: new Date(start).toISOString(),
+      scheduled_until: new Date(start + 3_600_000).toISOString(),
+    };
+    const publicOne = await api(server, 'POST', '/api/v1/maintenances', {
+      title: 'Storage firmware upgrade',
+      body: 'Uploads may be slower for a few minutes.',
+      components: [storage],
+      ...window,
+    });
+    const internalOne = await api(server, 'POST', '/api/v1/maintenances', {
+      title: 'Rotate deploy runners',
+      body: 'Internal only.',
+      components: [deploys],
+      audience: 'internal',
+      ...window,
+    });
+    expect([publicOne.status, internalOne.status]).toEqual([201, 201]);
+    const home = await page(server, '/');
+    expect(home.html).toContain('Scheduled maintenance');
+    expect(home.html).toContain(`/maintenance/${publicOne.json.id}`);
+    expect(home.html).not.toContain('Rotate deploy runners');
+    const own = await page(server, `/maintenance/${publicOne.json.id}`);
+    expect(own.status).toBe(200);
+    expect(own.html).toContain('Uploads may be slower for a few minutes.');
+    expect((await page(server, `/maintenance/${internalOne.json.id}`)).status).toBe(404);
+  });
+
   it('answers 404 pages and problems for what does not exist', async () => {
     expect((await page(server, '/incidents/doesnotexist')).status).toBe(404);
     expect((await page(server, '/no/such/page')).status).toBe(404);

@@ -324,6 +324,24 @@ export async function loadPublicIncident(
   };
 }
 
+/** One public maintenance with its timeline, or null (also for internal ones). */
+export async function loadPublicMaintenance(
+  db: Database,
+  id: string,
+): Promise<{ maintenance: PublicMaintenance; components: PublicComponent[] } | null> {
+  const catalogue = await loadPublicCatalogue(db);
+  const [maintenance] = await loadPublicMaintenances(
+    db,
+    eq(maintenances.id, id),
+    catalogue.visibleIds,
+  );
+  if (!maintenance) return null;
+  return {
+    maintenance,
+    components: catalogue.components.filter((c) => maintenance.componentIds.includes(c.id)),
+  };
+}
+
 /** Public incidents and maintenances that began in [from, to). */
 export async function loadPublicEventsBetween(db: Database, from: Date, to: Date) {
   const catalogue = await loadPublicCatalogue(db);
