@@ -1,15 +1,9 @@
 import { eq } from 'drizzle-orm';
 import type { Transaction } from '#db/client.ts';
-import {
-  incidentComponents,
-  incidents,
-  incidentUpdates,
-  maintenanceComponents,
-} from '#db/schema/index.ts';
+import { incidentComponents, incidents, maintenanceComponents } from '#db/schema/index.ts';
 import type { ComponentChange } from '#domain/changes.ts';
 import type { Audience, ComponentStatus, IncidentStatus } from '#domain/enums.ts';
 import { canMoveIncident, defaultNextUpdateAt } from '#domain/lifecycle.ts';
-import { newId } from '#lib/ids.ts';
 import { recordAudit } from '../audit.ts';
 import {
   applyComponentStatuses,
@@ -19,7 +13,7 @@ import {
 import { setComponentStatus } from '../components/set-status.ts';
 import type { ServiceContext } from '../context.ts';
 import { invalidInput, invalidTransition } from '../errors.ts';
-import { findIncident, linkComponents } from './find-incident.ts';
+import { findIncident, insertIncidentUpdate, linkComponents } from './incident-rows.ts';
 import { requireFuture } from './promise.ts';
 
 export interface AddIncidentUpdateInput {
@@ -96,9 +90,7 @@ export async function addIncidentUpdate(
         updatedAt: now,
       })
       .where(eq(incidents.id, incidentId));
-    const id = newId();
-    await tx.insert(incidentUpdates).values({
-      id,
+    const id = await insertIncidentUpdate(tx, ctx, {
       incidentId,
       status: input.status,
       body: input.body,
@@ -106,10 +98,6 @@ export async function addIncidentUpdate(
       notify: input.notify ?? false,
       componentChanges: changes,
       nextUpdateAt: isNote ? null : nextUpdateAt,
-      author: ctx.actor,
-      displayAt: now,
-      createdAt: now,
-      updatedAt: now,
     });
     await recordAudit(
       tx,

@@ -1,4 +1,4 @@
-import { incidents, incidentUpdates } from '#db/schema/index.ts';
+import { incidents } from '#db/schema/index.ts';
 import type {
   Audience,
   ComponentStatus,
@@ -13,7 +13,7 @@ import { newId } from '#lib/ids.ts';
 import { recordAudit } from '../audit.ts';
 import { applyComponentStatuses } from '../components/apply-statuses.ts';
 import type { ServiceContext } from '../context.ts';
-import { linkComponents } from './find-incident.ts';
+import { insertIncidentUpdate, linkComponents } from './incident-rows.ts';
 import { requireFuture } from './promise.ts';
 
 export interface CreateIncidentInput {
@@ -80,9 +80,7 @@ export async function createIncident(
     });
     const changes = await applyComponentStatuses(tx, statuses, audience, now);
     await linkComponents(tx, id, Object.keys(statuses));
-    const updateId = newId();
-    await tx.insert(incidentUpdates).values({
-      id: updateId,
+    const updateId = await insertIncidentUpdate(tx, ctx, {
       incidentId: id,
       status: input.status,
       body: input.body,
@@ -90,10 +88,6 @@ export async function createIncident(
       notify: input.notify ?? false,
       componentChanges: changes,
       nextUpdateAt: resolved ? null : nextUpdateAt,
-      author: ctx.actor,
-      displayAt: now,
-      createdAt: now,
-      updatedAt: now,
     });
     await recordAudit(
       tx,

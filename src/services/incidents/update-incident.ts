@@ -4,7 +4,7 @@ import type { Audience, Impact, IncidentType, Severity } from '#domain/enums.ts'
 import { impactFromSeverity } from '#domain/status.ts';
 import { recordAudit } from '../audit.ts';
 import type { ServiceContext } from '../context.ts';
-import { findIncident } from './find-incident.ts';
+import { findIncident } from './incident-rows.ts';
 import { requireFuture } from './promise.ts';
 
 export interface UpdateIncidentInput {

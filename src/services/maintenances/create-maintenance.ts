@@ -1,10 +1,11 @@
-import { maintenanceComponents, maintenances, maintenanceUpdates } from '#db/schema/index.ts';
+import { maintenanceComponents, maintenances } from '#db/schema/index.ts';
 import type { Audience } from '#domain/enums.ts';
 import { newId } from '#lib/ids.ts';
 import { recordAudit } from '../audit.ts';
 import { loadComponentsFor } from '../components/apply-statuses.ts';
 import type { ServiceContext } from '../context.ts';
 import { invalidInput } from '../errors.ts';
+import { insertMaintenanceUpdate } from './maintenance-rows.ts';
 
 export interface CreateMaintenanceInput {
   title: string;
@@ -47,17 +48,13 @@ export async function createMaintenance(
         .insert(maintenanceComponents)
         .values(ids.map((componentId) => ({ maintenanceId: id, componentId })));
     }
-    await tx.insert(maintenanceUpdates).values({
-      id: newId(),
+    await insertMaintenanceUpdate(tx, ctx, {
       maintenanceId: id,
       status: 'scheduled',
       body: input.body,
       audience,
       notify: input.notify ?? false,
-      author: ctx.actor,
-      displayAt: now,
-      createdAt: now,
-      updatedAt: now,
+      componentChanges: [],
     });
     await recordAudit(
       tx,

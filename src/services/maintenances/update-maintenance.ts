@@ -1,15 +1,15 @@
 import { and, eq } from 'drizzle-orm';
 import type { Transaction } from '#db/client.ts';
-import { maintenanceComponents, maintenances, maintenanceUpdates } from '#db/schema/index.ts';
+import { maintenanceComponents, maintenances } from '#db/schema/index.ts';
 import type { ComponentChange } from '#domain/changes.ts';
 import type { MaintenanceStatus } from '#domain/enums.ts';
 import { canMoveMaintenance, maintenanceIsActive } from '#domain/lifecycle.ts';
-import { newId } from '#lib/ids.ts';
 import { recordAudit } from '../audit.ts';
 import { loadComponentsFor, restingStatus } from '../components/apply-statuses.ts';
 import { setComponentStatus } from '../components/set-status.ts';
 import type { ServiceContext } from '../context.ts';
 import { invalidInput, invalidTransition, notFound } from '../errors.ts';
+import { insertMaintenanceUpdate } from './maintenance-rows.ts';
 
 export interface UpdateMaintenanceInput {
   title?: string | undefined;
@@ -85,18 +85,13 @@ export async function updateMaintenance(
       })
       .where(eq(maintenances.id, id));
     if (moved || input.body !== undefined) {
-      await tx.insert(maintenanceUpdates).values({
-        id: newId(),
+      await insertMaintenanceUpdate(tx, ctx, {
         maintenanceId: id,
         status,
         body: input.body ?? defaultMessages[status],
         audience: current.audience,
         notify: input.notify ?? false,
         componentChanges: changes,
-        author: ctx.actor,
-        displayAt: now,
-        createdAt: now,
-        updatedAt: now,
       });
     }
     await recordAudit(

@@ -131,14 +131,12 @@ export async function loadPublicIncidents(
   db: Database,
   where: SQL | undefined,
   visibleIds: ReadonlySet<string>,
-  limit?: number,
 ): Promise<PublicIncident[]> {
-  const query = db
+  const rows = await db
     .select()
     .from(incidents)
     .where(and(eq(incidents.audience, 'public'), where))
     .orderBy(desc(incidents.startedAt), desc(incidents.createdAt));
-  const rows = limit === undefined ? await query : await query.limit(limit);
   if (rows.length === 0) return [];
   const ids = rows.map((row) => row.id);
   const updates = groupBy(
@@ -177,14 +175,12 @@ export async function loadPublicMaintenances(
   db: Database,
   where: SQL | undefined,
   visibleIds: ReadonlySet<string>,
-  limit?: number,
 ): Promise<PublicMaintenance[]> {
-  const query = db
+  const rows = await db
     .select()
     .from(maintenances)
     .where(and(eq(maintenances.audience, 'public'), where))
     .orderBy(desc(maintenances.scheduledFor), desc(maintenances.createdAt));
-  const rows = limit === undefined ? await query : await query.limit(limit);
   if (rows.length === 0) return [];
   const ids = rows.map((row) => row.id);
   const updates = groupBy(

@@ -1,0 +1,54 @@
+import { eq } from 'drizzle-orm';
+import type { Executor } from '#db/client.ts';
+import { incidentComponents, incidents, incidentUpdates } from '#db/schema/index.ts';
+import type { ComponentChange } from '#domain/changes.ts';
+import type { Audience, IncidentStatus } from '#domain/enums.ts';
+import { newId } from '#lib/ids.ts';
+import type { ServiceContext } from '../context.ts';
+import { notFound } from '../errors.ts';
+
+export async function findIncident(tx: Executor, id: string) {
+  const [row] = await tx.select().from(incidents).where(eq(incidents.id, id));
+  if (!row) throw notFound('incident', id);
+  return row;
+}
+
+/** Records that the incident touches these components (once each). */
+export async function linkComponents(
+  tx: Executor,
+  incidentId: string,
+  componentIds: readonly string[],
+): Promise<void> {
+  if (componentIds.length === 0) return;
+  await tx
+    .insert(incidentComponents)
+    .values(componentIds.map((componentId) => ({ incidentId, componentId })))
+    .onConflictDoNothing();
+}
+
+/** Appends one entry to an incident's timeline, written by the acting person, shown now. */
+export async function insertIncidentUpdate(
+  tx: Executor,
+  ctx: Pick<ServiceContext, 'actor' | 'now'>,
+  update: {
+    incidentId: string;
+    status: IncidentStatus;
+    body: string;
+    audience: Audience;
+    notify: boolean;
+    componentChanges: ComponentChange[];
+    nextUpdateAt: Date | null;
+  },
+): Promise<string> {
+  const id = newId();
+  const now = ctx.now();
+  await tx.insert(incidentUpdates).values({
+    id,
+    ...update,
+    author: ctx.actor,
+    displayAt: now,
+    createdAt: now,
+    updatedAt: now,
+  });
+  return id;
+}
