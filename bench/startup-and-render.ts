@@ -18,7 +18,7 @@ async function startCandor() {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'candor-bench-'));
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', './src/node-check.mjs', 'src/server.ts'], {
+  const child = spawn(process.execPath, ['--import', './src/preload.mjs', 'src/server.ts'], {
     env: {
       PATH: process.env.PATH ?? '',
       PORT: String(port),

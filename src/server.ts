@@ -1,4 +1,4 @@
-// Candor's entry: `node --import ./src/node-check.mjs src/server.ts` (npm run serve).
+// Candor's entry: `node --import ./src/preload.mjs src/server.ts` (npm run serve).
 import { ConfigError, loadConfig } from '#config';
 import { ContentError } from '#services/content/load-content.ts';
 import { boot } from './boot.ts';

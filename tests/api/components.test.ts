@@ -123,3 +123,20 @@ describe('GET /api/v1/components', () => {
     ]);
   });
 });
+
+describe('positions in the public JSON', () => {
+  it('run 1..n in each level, so hidden items leave no gap', async () => {
+    // A public component inside the internal Ops group shows at the group's place, ungrouped.
+    await h.request('POST', '/api/v1/components', { name: 'Status webhooks', group: 'Ops' });
+    const { json } = await h.request('GET', '/api/v2/components.json');
+    const top = json.components.filter((c: { group_id: string | null }) => c.group_id === null);
+    expect(top.map((c: { name: string; position: number }) => [c.name, c.position])).toEqual([
+      ['Core', 1],
+      ['Status webhooks', 2],
+      ['Website', 3],
+    ]);
+    const core = top[0];
+    const children = json.components.filter((c: { group_id: string }) => c.group_id === core.id);
+    expect(children.map((c: { position: number }) => c.position)).toEqual([1, 2]);
+  });
+});

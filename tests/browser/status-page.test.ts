@@ -97,7 +97,7 @@ function seen(locator: Locator): Promise<string> {
 }
 
 async function bannerText(page: Page): Promise<string> {
-  return (await seen(page.getByRole('status'))).trim();
+  return (await seen(page.getByRole('region', { name: 'Overall status' }))).trim();
 }
 
 /** Why the server or Chromium could not start; every test then fails with it, none skips. */

@@ -205,14 +205,10 @@ describe('restarts and content', () => {
   });
 
   it('stops on an invalid setting with one line naming it', () => {
-    const result = spawnSync(
-      process.execPath,
-      ['--import', './src/node-check.mjs', 'src/server.ts'],
-      {
-        env: { PATH: process.env.PATH ?? '', PORT: 'eighty' },
-        encoding: 'utf8',
-      },
-    );
+    const result = spawnSync(process.execPath, ['--import', './src/preload.mjs', 'src/server.ts'], {
+      env: { PATH: process.env.PATH ?? '', PORT: 'eighty' },
+      encoding: 'utf8',
+    });
     expect(result.status).toBe(1);
     expect(result.stderr.trim()).toBe(
       'Invalid setting PORT (got "eighty"): must be a port number from 0 to 65535',

@@ -33,7 +33,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Sta
   const dataDir = mkdtempSync(join(tmpdir(), 'candor-server-'));
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', './src/node-check.mjs', 'src/server.ts'],
+    ['--import', './src/preload.mjs', 'src/server.ts'],
     {
       env: {
         PATH: process.env.PATH ?? '',

@@ -34,7 +34,11 @@ export interface SiteInfo {
 
 const recentLimit = 50;
 
-/** Visible components: public ones. A public component in an internal group shows ungrouped. */
+/**
+ * Visible components: public ones; a public component in an internal group shows ungrouped.
+ * Positions are renumbered 1..n within each level, so gaps left by hidden items do not reveal
+ * that something is hidden.
+ */
 export async function loadPublicCatalogue(db: Database) {
   const groupRows = await db
     .select()
@@ -42,37 +46,80 @@ export async function loadPublicCatalogue(db: Database) {
     .where(eq(componentGroups.audience, 'public'));
   const componentRows = await db.select().from(components).where(eq(components.audience, 'public'));
   const groupIds = new Set(groupRows.map((group) => group.id));
-  const list: PublicComponent[] = componentRows
+  // Only the places of hidden groups are read, to seat their public components at the top level.
+  const hiddenGroupPositions = new Map(
+    (
+      await db
+        .select({ id: componentGroups.id, position: componentGroups.position })
+        .from(componentGroups)
+        .where(eq(componentGroups.audience, 'internal'))
+    ).map((group) => [group.id, group.position]),
+  );
+  const byPosition = <T extends { position: number; name: string }>(a: T, b: T) =>
+    a.position - b.position || a.name.localeCompare(b.name);
+  const visible = componentRows
     .map((row) => ({
+      row,
+      groupId: row.groupId !== null && groupIds.has(row.groupId) ? row.groupId : null,
+      // Ungrouped because its group is hidden: it takes the group's place at the top level.
+      position:
+        row.groupId !== null && !groupIds.has(row.groupId)
+          ? (hiddenGroupPositions.get(row.groupId) ?? row.position)
+          : row.position,
+      name: row.name,
+    }))
+    .sort(byPosition);
+  const groupsWithChildren = groupRows
+    .filter((group) => visible.some((entry) => entry.groupId === group.id))
+    .sort(byPosition);
+  // Renumber: the top level (groups and ungrouped components together), then each group.
+  const topLevel = [
+    ...groupsWithChildren.map((group) => ({
+      key: `g:${group.id}`,
+      position: group.position,
+      name: group.name,
+    })),
+    ...visible
+      .filter((entry) => entry.groupId === null)
+      .map((entry) => ({ key: `c:${entry.row.id}`, position: entry.position, name: entry.name })),
+  ].sort(byPosition);
+  const positions = new Map(topLevel.map((item, index) => [item.key, index + 1]));
+  const childCounters = new Map<string, number>();
+  const list: PublicComponent[] = visible.map(({ row, groupId }) => {
+    let position: number;
+    if (groupId === null) {
+      position = positions.get(`c:${row.id}`) ?? 0;
+    } else {
+      position = (childCounters.get(groupId) ?? 0) + 1;
+      childCounters.set(groupId, position);
+    }
+    return {
       id: row.id,
       name: row.name,
       description: row.description,
       status: row.status,
-      position: row.position,
-      groupId: row.groupId !== null && groupIds.has(row.groupId) ? row.groupId : null,
+      position,
+      groupId,
       showcase: row.showcase,
       onlyShowIfDegraded: row.onlyShowIfDegraded,
       startDate: row.startDate,
       createdAt: row.createdAt,
       updatedAt: row.updatedAt,
-    }))
-    .sort((a, b) => a.position - b.position || a.name.localeCompare(b.name));
-  const groups: PublicGroup[] = groupRows
-    .map((row) => {
-      const children = list.filter((component) => component.groupId === row.id);
-      return {
-        id: row.id,
-        name: row.name,
-        description: row.description,
-        position: row.position,
-        status: groupStatus(children.map((child) => child.status)),
-        componentIds: children.map((child) => child.id),
-        createdAt: row.createdAt,
-        updatedAt: row.updatedAt,
-      };
-    })
-    .filter((group) => group.componentIds.length > 0)
-    .sort((a, b) => a.position - b.position || a.name.localeCompare(b.name));
+    };
+  });
+  const groups: PublicGroup[] = groupsWithChildren.map((row) => {
+    const children = list.filter((component) => component.groupId === row.id);
+    return {
+      id: row.id,
+      name: row.name,
+      description: row.description,
+      position: positions.get(`g:${row.id}`) ?? 0,
+      status: groupStatus(children.map((child) => child.status)),
+      componentIds: children.map((child) => child.id),
+      createdAt: row.createdAt,
+      updatedAt: row.updatedAt,
+    };
+  });
   return { groups, components: list, visibleIds: new Set(list.map((c) => c.id)) };
 }
 
