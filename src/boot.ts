@@ -33,7 +33,7 @@ export async function boot(config: Config, options: { pages?: boolean } = {}): P
   });
   await migrate(database.client);
   const content = await loadContent(config.contentDir);
-  const { pageId } = await ensureInstanceSettings(database.db);
+  const { pageId } = await ensureInstanceSettings(database.db, config);
   const candor = createCandor({ config, db: database.db, content, pageId });
   await syncContent(candor.context('content'), content.catalogue);
 

@@ -11,6 +11,8 @@ export const healthRouter = new Hono<AppEnv>()
       await c.get('candor').db.run(sql`select 1`);
       return c.json({ status: 'ready' });
     } catch (error) {
-      return c.json({ status: 'unavailable', detail: String(error) }, 503);
+      // The cause goes to the log, not to the public: it can name hosts and paths.
+      console.error('readyz: the database does not answer:', error);
+      return c.json({ status: 'unavailable', detail: 'The database does not answer.' }, 503);
     }
   });

@@ -19,12 +19,18 @@ export async function ensureSetting(
   return row.value;
 }
 
-/** The keys and ids generated on first start and kept in the database. */
-export async function ensureInstanceSettings(db: Database) {
+/**
+ * The ids and keys generated on first start and kept in the database. A signing key given in the
+ * settings wins, and then none is generated.
+ */
+export async function ensureInstanceSettings(
+  db: Database,
+  given: { sessionSecret?: string | undefined },
+) {
   return {
     pageId: await ensureSetting(db, 'page_id', newId),
-    sessionSecret: await ensureSetting(db, 'session_secret', () =>
-      randomBytes(32).toString('base64url'),
-    ),
+    sessionSecret:
+      given.sessionSecret ??
+      (await ensureSetting(db, 'session_secret', () => randomBytes(32).toString('base64url'))),
   };
 }

@@ -142,6 +142,23 @@ describe('a fresh start', () => {
     expect((await page(server, `/maintenance/${internalOne.json.id}`)).status).toBe(404);
   });
 
+  it('keeps an internal incident off every public page: its id answers 404', async () => {
+    const components = (await api(server, 'GET', '/api/v1/components')).json;
+    const deploys = components.find((c: { name: string }) => c.name === 'Deploy pipeline').id;
+    const internal = await api(server, 'POST', '/api/v1/incidents', {
+      title: 'Deploy runners wedged',
+      status: 'investigating',
+      body: 'Runner pool exhausted.',
+      audience: 'internal',
+      components: { [deploys]: 'major_outage' },
+    });
+    expect(internal.status).toBe(201);
+    expect((await page(server, `/incidents/${internal.json.id}`)).status).toBe(404);
+    for (const path of ['/', '/history', '/api/v2/summary.json', '/api/v2/incidents.json']) {
+      expect((await page(server, path)).html).not.toContain('Deploy runners wedged');
+    }
+  });
+
   it('answers 404 pages and problems for what does not exist', async () => {
     expect((await page(server, '/incidents/doesnotexist')).status).toBe(404);
     expect((await page(server, '/no/such/page')).status).toBe(404);
