@@ -4,7 +4,10 @@ import { HTTPException } from 'hono/http-exception';
 import type { Candor } from '#services/candor.ts';
 import { DomainError } from '#services/errors.ts';
 import { requireMethodScope, requireScope } from './auth.ts';
+import { badgesRouter } from './badges.ts';
 import { componentsRouter } from './components.ts';
+import { embedRouter } from './embed.ts';
+import { feedsRouter } from './feeds.ts';
 import type { AppEnv } from './env.ts';
 import { healthRouter } from './health.ts';
 import { incidentsRouter } from './incidents.ts';
@@ -40,6 +43,9 @@ export function createApp(candor: Candor, options: AppOptions = {}) {
   });
   app.route('/', healthRouter);
   app.route('/api/v2', statuspageRouter);
+  app.route('/', feedsRouter);
+  app.route('/', badgesRouter);
+  app.route('/', embedRouter);
 
   app.use(
     '/api/v1/*',
