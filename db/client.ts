@@ -43,7 +43,29 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   });
   if (local && options.url !== ':memory:') await client.execute('PRAGMA journal_mode = WAL');
   await client.execute('PRAGMA foreign_keys = ON');
-  return { db: drizzle(client, { schema }), client, close: () => client.close() };
+  const db = drizzle(client, { schema });
+  if (local) serializeTransactions(db, options.url);
+  return { db, client, close: () => client.close() };
+}
+
+/** One queue of write transactions per local database in this process. */
+const writeQueues = new Map<string, Promise<unknown>>();
+
+/**
+ * Runs this process's write transactions on a local database one after another. The embedded
+ * driver is synchronous: a second BEGIN IMMEDIATE while the first transaction awaits would wait
+ * for the lock inside native code, blocking the event loop that the first needs to finish, until
+ * the busy timeout fails it. Queued in JavaScript, the second simply starts after the first.
+ * Other processes still wait on SQLite's own lock, with the busy timeout.
+ */
+function serializeTransactions(db: Database, url: string): void {
+  const transaction = db.transaction.bind(db);
+  db.transaction = ((run, config) => {
+    const previous = writeQueues.get(url) ?? Promise.resolve();
+    const next = previous.catch(() => {}).then(() => transaction(run, config));
+    writeQueues.set(url, next);
+    return next;
+  }) as Database['transaction'];
 }
 
 function isLocalUrl(url: string): boolean {

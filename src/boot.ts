@@ -7,10 +7,12 @@ import type { AppEnv } from '#api/env.ts';
 import type { Config } from '#config';
 import { openDatabase } from '#db/client.ts';
 import { migrate } from '#db/migrate.ts';
+import { startMaintenanceScheduler } from '#jobs/maintenance-scheduler.ts';
 import { type Candor, createCandor } from '#services/candor.ts';
 import { loadContent } from '#services/content/load-content.ts';
 import { syncContent } from '#services/content/sync-content.ts';
 import { ensureInstanceSettings } from '#services/settings.ts';
+import { ensureRollups } from '#services/uptime/rebuild-rollups.ts';
 import { createStaticFiles, loadPages, type PagesHandler } from './pages-bridge.ts';
 
 export interface Running {
@@ -36,6 +38,7 @@ export async function boot(config: Config, options: { pages?: boolean } = {}): P
   const { pageId } = await ensureInstanceSettings(database.db, config);
   const candor = createCandor({ config, db: database.db, content, pageId });
   await syncContent(candor.context('content'), content.catalogue);
+  await ensureRollups(candor.context('content'));
 
   const pages = options.pages === false ? undefined : await loadPages();
   const app = createApp(candor, pages ? { pages: await pagesRoute(pages, candor) } : {});
@@ -48,6 +51,7 @@ export async function boot(config: Config, options: { pages?: boolean } = {}): P
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
   });
+  const stopScheduler = startMaintenanceScheduler(candor);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -57,6 +61,7 @@ export async function boot(config: Config, options: { pages?: boolean } = {}): P
     server,
     url: `http://${host}:${port}`,
     async close() {
+      stopScheduler();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -1,4 +1,4 @@
-import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { audiences, componentStatuses } from '../../src/domain/enums.ts';
 import { instant, timestamps } from './columns.ts';
 
@@ -50,4 +50,29 @@ export const componentStatusHistory = sqliteTable(
     endedAt: instant('ended_at'),
   },
   (table) => [index('status_history_component_started').on(table.componentId, table.startedAt)],
+);
+
+/**
+ * Per component and day (in the site's time zone), what its *closed* status intervals add up to.
+ * Uptime and the 90-day bars read these rows plus the one open interval, so a page's cost does not
+ * grow with history. Written by the same transaction that closes an interval.
+ */
+export const componentDailyRollup = sqliteTable(
+  'component_daily_rollup',
+  {
+    componentId: text('component_id')
+      .notNull()
+      .references(() => components.id, { onDelete: 'cascade' }),
+    /** YYYY-MM-DD in the site's time zone. */
+    day: text('day').notNull(),
+    worstStatus: text('worst_status', { enum: componentStatuses }).notNull(),
+    /** Milliseconds of downtime, weighted by status (see src/domain/uptime.ts). */
+    downtimeMs: integer('downtime_ms').notNull(),
+    /** Milliseconds for which the component existed that day. */
+    observedMs: integer('observed_ms').notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.componentId, table.day] }),
+    index('component_daily_rollup_day').on(table.day),
+  ],
 );

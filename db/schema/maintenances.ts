@@ -15,6 +15,8 @@ export const maintenances = sqliteTable(
     scheduledUntil: instant('scheduled_until').notNull(),
     /** Start and complete at the scheduled times without a person. */
     autoTransition: integer('auto_transition', { mode: 'boolean' }).notNull().default(true),
+    /** Whether subscribers hear of its automatic start and completion. */
+    notify: integer('notify', { mode: 'boolean' }).notNull().default(false),
     startedAt: instant('started_at'),
     verifyingAt: instant('verifying_at'),
     completedAt: instant('completed_at'),

@@ -7,14 +7,15 @@ import { requireMethodScope, requireScope } from './auth.ts';
 import { badgesRouter } from './badges.ts';
 import { componentsRouter } from './components.ts';
 import { embedRouter } from './embed.ts';
-import { feedsRouter } from './feeds.ts';
 import type { AppEnv } from './env.ts';
+import { feedsRouter } from './feeds.ts';
 import { healthRouter } from './health.ts';
 import { incidentsRouter } from './incidents.ts';
 import { maintenancesRouter } from './maintenances.ts';
 import { problem } from './problem.ts';
 import { statuspageRouter } from './statuspage.ts';
 import { tokensRouter } from './tokens.ts';
+import { uptimeRouter } from './uptime.ts';
 
 const domainStatus: Record<DomainError['code'], number> = {
   not_found: 404,
@@ -46,6 +47,7 @@ export function createApp(candor: Candor, options: AppOptions = {}) {
   app.route('/', feedsRouter);
   app.route('/', badgesRouter);
   app.route('/', embedRouter);
+  app.route('/', uptimeRouter);
 
   app.use(
     '/api/v1/*',

@@ -17,7 +17,13 @@ const [command, id] = positionals;
 if (!command || !['create', 'list', 'revoke'].includes(command)) fail(usage);
 
 const { handle } = await openForCli();
-const ctx = { db: handle.db, now: () => new Date(), actor: 'cli', changed: () => {} };
+const ctx = {
+  db: handle.db,
+  now: () => new Date(),
+  actor: 'cli',
+  changed: () => {},
+  timeZone: 'Etc/UTC',
+};
 try {
   if (command === 'create') {
     if (!values.name) fail(`--name is required. ${usage}`);

@@ -67,8 +67,19 @@ export function addMonths(month: string, count: number): string {
 
 /** The instant a YYYY-MM month begins in the zone (its first day at 00:00 local time). */
 export function startOfMonthInZone(month: string, timeZone: string): Date {
-  const [year, monthNumber] = month.split('-').map(Number) as [number, number];
-  const utcMidnight = Date.UTC(year, monthNumber - 1, 1);
+  return startOfDayInZone(`${month}-01`, timeZone);
+}
+
+/** Adds days to a YYYY-MM-DD date. */
+export function addDays(day: string, count: number): string {
+  const [year, month, date] = day.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(year, month - 1, date + count)).toISOString().slice(0, 10);
+}
+
+/** The instant a YYYY-MM-DD day begins in the zone (00:00 local time). */
+export function startOfDayInZone(day: string, timeZone: string): Date {
+  const [year, monthNumber, date] = day.split('-').map(Number) as [number, number, number];
+  const utcMidnight = Date.UTC(year, monthNumber - 1, date);
   // The offset at local midnight may differ from the offset at UTC midnight across a DST change:
   // a second pass with the first guess settles it.
   let guess = utcMidnight - zoneOffsetMinutes(new Date(utcMidnight), timeZone) * 60_000;

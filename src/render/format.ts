@@ -54,3 +54,29 @@ export function formatDuration(ms: number): string {
   const days = Math.floor(hours / 24);
   return hours % 24 ? `${days} d ${hours % 24} h` : `${days} d`;
 }
+
+/** "Sep 3" for a YYYY-MM-DD day. */
+export function formatDay(day: string): string {
+  return formatter('UTC', { month: 'short', day: 'numeric' }).format(new Date(`${day}T12:00:00Z`));
+}
+
+/** "Sep 3, 2026" for a YYYY-MM-DD day. */
+export function formatLongDay(day: string): string {
+  return formatter('UTC', { month: 'short', day: 'numeric', year: 'numeric' }).format(
+    new Date(`${day}T12:00:00Z`),
+  );
+}
+
+/**
+ * A maintenance window in one zone, the date said once when it fits in one day.
+ * @example formatWindow(start, end, 'Etc/UTC') // 'Nov 28, 2026, 02:00 – 04:00 UTC'
+ */
+export function formatWindow(start: Date, end: Date, timeZone: string): string {
+  const day = (date: Date) =>
+    formatter(timeZone, { month: 'short', day: 'numeric', year: 'numeric' }).format(date);
+  if (day(start) === day(end)) {
+    const hours = formatter(timeZone, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    return `${day(start)}, ${hours.format(start)} – ${formatTime(end, timeZone)}`;
+  }
+  return `${formatDateTime(start, timeZone)} – ${formatDateTime(end, timeZone)}`;
+}

@@ -72,3 +72,13 @@ export const toneSymbol: Record<Tone, string> = {
   major: '▲',
   critical: '✕',
 };
+
+/** Short CSS class of each day bar: `n` no data, then one per status. */
+export const barClass: Record<ComponentStatus | 'none', string> = {
+  none: 'n',
+  operational: 'ok',
+  under_maintenance: 'um',
+  degraded_performance: 'dg',
+  partial_outage: 'po',
+  major_outage: 'mo',
+};

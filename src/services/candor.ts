@@ -3,6 +3,7 @@ import type { Database } from '#db/client.ts';
 import type { Content } from './content/load-content.ts';
 import type { ServiceContext } from './context.ts';
 import { cached } from './read/cached.ts';
+import { loadPublicComponentHistory } from './read/load-feed.ts';
 import { loadPublicHistory } from './read/load-history.ts';
 import {
   loadPublicIncident,
@@ -30,6 +31,8 @@ export interface Candor {
     status(): ReturnType<typeof loadPublicStatus>;
     incident(id: string): ReturnType<typeof loadPublicIncident>;
     maintenance(id: string): ReturnType<typeof loadPublicMaintenance>;
+    /** A public component with the incidents and maintenances that touched it. */
+    component(id: string): ReturnType<typeof loadPublicComponentHistory>;
     history(pageNumber: number): ReturnType<typeof loadPublicHistory>;
   };
   now(): Date;
@@ -54,7 +57,7 @@ export function createCandor(options: CandorOptions): Candor {
       : (content.site.url?.replace(/\/+$/, '') ?? config.siteUrl),
     site: content.site,
   };
-  const status = cached(() => loadPublicStatus(db, site), { maxAgeMs: readMaxAgeMs });
+  const status = cached(() => loadPublicStatus(db, site, now()), { maxAgeMs: readMaxAgeMs });
   const changed = () => status.invalidate();
   return {
     config,
@@ -62,11 +65,12 @@ export function createCandor(options: CandorOptions): Candor {
     content,
     site,
     now,
-    context: (actor) => ({ db, now, actor, changed }),
+    context: (actor) => ({ db, now, actor, changed, timeZone: content.site.time_zone }),
     publicReads: {
       status: () => status.get(),
       incident: (id) => loadPublicIncident(db, id),
       maintenance: (id) => loadPublicMaintenance(db, id),
+      component: (id) => loadPublicComponentHistory(db, id),
       history: (pageNumber) => loadPublicHistory(db, site, pageNumber, now()),
     },
   };

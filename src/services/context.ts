@@ -4,6 +4,8 @@ import type { Database } from '#db/client.ts';
 export interface ServiceContext {
   db: Database;
   now(): Date;
+  /** The site's time zone: status history rolls up into its calendar days. */
+  timeZone: string;
   /** Who is acting, for the audit log: "token:<name>", "bootstrap", "content", "scheduler". */
   actor: string;
   /** Called after a write commits, so this instance's cached outputs are rebuilt before the

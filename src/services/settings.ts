@@ -13,7 +13,9 @@ export async function ensureSetting(
   key: string,
   create: () => string,
 ): Promise<string> {
-  await db.insert(settings).values({ key, value: create() }).onConflictDoNothing();
+  await db.transaction(async (tx) => {
+    await tx.insert(settings).values({ key, value: create() }).onConflictDoNothing();
+  });
   const [row] = await db.select().from(settings).where(eq(settings.key, key));
   if (!row) throw new Error(`Setting ${key} could not be stored.`);
   return row.value;

@@ -92,7 +92,10 @@ export async function authenticateToken(
   if (!row) return null;
   const now = ctx.now();
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) {
-    await ctx.db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id));
+    // A transaction, so it queues behind this process's other writes (see db/client.ts).
+    await ctx.db.transaction(async (tx) => {
+      await tx.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id));
+    });
   }
   return { actor: `token:${row.name}`, scopes: row.scopes };
 }

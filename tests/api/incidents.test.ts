@@ -295,3 +295,28 @@ describe('GET /api/v1/incidents', () => {
     expect((await h.request('GET', '/api/v1/incidents?status=bogus')).status).toBe(422);
   });
 });
+
+describe('the public "updated" time', () => {
+  it('does not move for internal notes or internal fields, so their timing does not leak', async () => {
+    const id = await declare({ severity: 'sev2' });
+    const updatedAt = async () =>
+      (await h.request('GET', `/api/v2/incidents/${id}.json`, undefined, '')).json.incident
+        .updated_at;
+    const before = await updatedAt();
+    await update(id, {
+      status: 'investigating',
+      body: 'Internal: db01 saturated.',
+      audience: 'internal',
+    });
+    h.clock.advance(minute);
+    await h.request('PATCH', `/api/v1/incidents/${id}`, {
+      severity: 'sev2',
+      incident_commander: 'Dana',
+      type: 'infrastructure',
+    });
+    expect(await updatedAt()).toBe(before);
+    h.clock.advance(minute);
+    await h.request('PATCH', `/api/v1/incidents/${id}`, { title: 'Renamed in public' });
+    expect(await updatedAt()).not.toBe(before);
+  });
+});

@@ -49,11 +49,14 @@ export async function applyComponentStatuses(
   statuses: Readonly<Record<string, ComponentStatus>>,
   audience: Audience,
   at: Date,
+  timeZone: string,
 ): Promise<ComponentChange[]> {
   const rows = await loadComponentsFor(tx, Object.keys(statuses), audience);
   const changes: ComponentChange[] = [];
   for (const row of rows) {
-    changes.push(await setComponentStatus(tx, row, statuses[row.id] as ComponentStatus, at));
+    changes.push(
+      await setComponentStatus(tx, row, statuses[row.id] as ComponentStatus, at, timeZone),
+    );
   }
   return changes;
 }

@@ -61,7 +61,7 @@ export async function updateComponent(
       })
       .where(eq(components.id, id));
     if (input.status !== undefined) {
-      await setComponentStatus(tx, current, input.status, now);
+      await setComponentStatus(tx, current, input.status, now, ctx.timeZone);
     }
     await recordAudit(tx, ctx, 'component.updated', { type: 'component', id }, { ...input });
   });

@@ -68,10 +68,12 @@ export async function addIncidentUpdate(
       statuses,
       incident.audience,
       now,
+      ctx.timeZone,
     );
     await linkComponents(tx, incidentId, Object.keys(statuses));
     const resolving = input.status === 'resolved' && incident.status !== 'resolved';
-    if (resolving) changes.push(...(await releaseComponents(tx, incident, statuses, now)));
+    if (resolving)
+      changes.push(...(await releaseComponents(tx, incident, statuses, now, ctx.timeZone)));
 
     const promise = isNote
       ? incident.nextUpdateAt
@@ -87,7 +89,8 @@ export async function addIncidentUpdate(
           input.status === 'monitoring' && !incident.monitoringAt ? now : incident.monitoringAt,
         resolvedAt: resolving ? now : incident.resolvedAt,
         nextUpdateAt,
-        updatedAt: now,
+        // A note is invisible outside: it must not move the time the public sees either.
+        updatedAt: isNote ? incident.updatedAt : now,
       })
       .where(eq(incidents.id, incidentId));
     const id = await insertIncidentUpdate(tx, ctx, {
@@ -123,6 +126,7 @@ async function releaseComponents(
   incident: { id: string; audience: Audience },
   named: Readonly<Record<string, ComponentStatus>>,
   now: Date,
+  timeZone: string,
 ): Promise<ComponentChange[]> {
   const linked = await tx
     .select({ componentId: incidentComponents.componentId })
@@ -143,7 +147,7 @@ async function releaseComponents(
         .where(eq(maintenanceComponents.componentId, row.id));
     }
     if (status !== null && status !== row.status) {
-      changes.push(await setComponentStatus(tx, row, status, now));
+      changes.push(await setComponentStatus(tx, row, status, now, timeZone));
     }
   }
   return changes;

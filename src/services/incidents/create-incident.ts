@@ -78,7 +78,7 @@ export async function createIncident(
       createdAt: now,
       updatedAt: now,
     });
-    const changes = await applyComponentStatuses(tx, statuses, audience, now);
+    const changes = await applyComponentStatuses(tx, statuses, audience, now, ctx.timeZone);
     await linkComponents(tx, id, Object.keys(statuses));
     const updateId = await insertIncidentUpdate(tx, ctx, {
       incidentId: id,

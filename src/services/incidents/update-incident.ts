@@ -39,23 +39,33 @@ export async function updateIncident(
     const impact =
       input.impact ?? (impactOverridden ? current.impact : impactFromSeverity(severity));
     const keep = <T>(next: T | undefined, previous: T): T => (next === undefined ? previous : next);
+    const title = input.title ?? current.title;
+    const audience = input.audience ?? current.audience;
+    const startedAt = input.startedAt ?? current.startedAt;
+    // Only a change the public can see moves the public "updated" time; severity, roles and the
+    // like are internal, and so is when they changed.
+    const publicChange =
+      title !== current.title ||
+      impact !== current.impact ||
+      audience !== current.audience ||
+      startedAt.getTime() !== current.startedAt.getTime();
     await tx
       .update(incidents)
       .set({
-        title: input.title ?? current.title,
+        title,
         impact,
         impactOverridden,
         severity,
         type: input.type ?? current.type,
-        audience: input.audience ?? current.audience,
-        startedAt: input.startedAt ?? current.startedAt,
+        audience,
+        startedAt,
         detectedAt: keep(input.detectedAt, current.detectedAt),
         acknowledgedAt: keep(input.acknowledgedAt, current.acknowledgedAt),
         nextUpdateAt: keep(input.nextUpdateAt, current.nextUpdateAt),
         incidentCommander: keep(input.incidentCommander, current.incidentCommander),
         commsLead: keep(input.commsLead, current.commsLead),
         technicalLead: keep(input.technicalLead, current.technicalLead),
-        updatedAt: ctx.now(),
+        updatedAt: publicChange ? ctx.now() : current.updatedAt,
       })
       .where(eq(incidents.id, id));
     await recordAudit(tx, ctx, 'incident.edited', { type: 'incident', id }, { ...input });

@@ -40,6 +40,7 @@ export async function createMaintenance(
       scheduledFor: input.scheduledFor,
       scheduledUntil: input.scheduledUntil,
       autoTransition: input.autoTransition ?? true,
+      notify: input.notify ?? false,
       createdAt: now,
       updatedAt: now,
     });

@@ -22,6 +22,11 @@ export interface UpdateMaintenanceInput {
   /** A message for the timeline; required wording is chosen by default when the status moves. */
   body?: string | undefined;
   notify?: boolean | undefined;
+  /**
+   * Act only if the maintenance is still in this status; otherwise change nothing. The scheduler
+   * uses it so that when several instances see the same due maintenance, one moves it.
+   */
+  expectStatus?: MaintenanceStatus | undefined;
 }
 
 const defaultMessages: Record<MaintenanceStatus, string> = {
@@ -41,11 +46,12 @@ export async function updateMaintenance(
   ctx: ServiceContext,
   id: string,
   input: UpdateMaintenanceInput,
-): Promise<void> {
-  await ctx.db.transaction(async (tx) => {
+): Promise<boolean> {
+  const changed = await ctx.db.transaction(async (tx) => {
     const now = ctx.now();
     const [current] = await tx.select().from(maintenances).where(eq(maintenances.id, id));
     if (!current) throw notFound('maintenance', id);
+    if (input.expectStatus !== undefined && current.status !== input.expectStatus) return false;
     const scheduledFor = input.scheduledFor ?? current.scheduledFor;
     const scheduledUntil = input.scheduledUntil ?? current.scheduledUntil;
     if (scheduledUntil.getTime() <= scheduledFor.getTime()) {
@@ -69,7 +75,9 @@ export async function updateMaintenance(
       }
     }
     const moved = status !== current.status;
-    const changes = moved ? await moveComponents(tx, id, current.status, status, now) : [];
+    const changes = moved
+      ? await moveComponents(tx, id, current.status, status, now, ctx.timeZone)
+      : [];
     await tx
       .update(maintenances)
       .set({
@@ -90,7 +98,7 @@ export async function updateMaintenance(
         status,
         body: input.body ?? defaultMessages[status],
         audience: current.audience,
-        notify: input.notify ?? false,
+        notify: input.notify ?? (moved && current.notify),
         componentChanges: changes,
       });
     }
@@ -108,8 +116,10 @@ export async function updateMaintenance(
         scheduledUntil: scheduledUntil.toISOString(),
       },
     );
+    return true;
   });
-  ctx.changed();
+  if (changed) ctx.changed();
+  return changed;
 }
 
 async function moveComponents(
@@ -118,6 +128,7 @@ async function moveComponents(
   from: MaintenanceStatus,
   to: MaintenanceStatus,
   now: Date,
+  timeZone: string,
 ): Promise<ComponentChange[]> {
   const starting = !maintenanceIsActive(from) && maintenanceIsActive(to);
   const ending = maintenanceIsActive(from) && !maintenanceIsActive(to);
@@ -143,12 +154,12 @@ async function moveComponents(
             eq(maintenanceComponents.componentId, row.id),
           ),
         );
-      changes.push(await setComponentStatus(tx, row, 'under_maintenance', now));
+      changes.push(await setComponentStatus(tx, row, 'under_maintenance', now, timeZone));
     } else if (row.status === 'under_maintenance') {
       const prior = links.find((link) => link.componentId === row.id)?.priorStatus;
       const resting = await restingStatus(tx, row.id, { maintenanceId });
       const back = resting === 'under_maintenance' ? resting : (prior ?? 'operational');
-      changes.push(await setComponentStatus(tx, row, back, now));
+      changes.push(await setComponentStatus(tx, row, back, now, timeZone));
     }
   }
   return changes;

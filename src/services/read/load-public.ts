@@ -14,6 +14,7 @@ import type { ComponentChange } from '#domain/changes.ts';
 import { maintenanceIsActive } from '#domain/lifecycle.ts';
 import { groupStatus, overallStatus } from '#domain/status.ts';
 import type { SiteContent } from '../content/load-content.ts';
+import { loadPublicUptime } from './load-uptime.ts';
 import type {
   PageInfo,
   PublicComponent,
@@ -290,8 +291,18 @@ export function pageInfo(info: SiteInfo, updatedAt: Date): PageInfo {
 }
 
 /** Reads the whole public status in one pass: a handful of indexed queries. */
-export async function loadPublicStatus(db: Database, info: SiteInfo): Promise<PublicStatus> {
+export async function loadPublicStatus(
+  db: Database,
+  info: SiteInfo,
+  now: Date,
+): Promise<PublicStatus> {
   const catalogue = await loadPublicCatalogue(db);
+  const uptime = await loadPublicUptime(db, {
+    componentIds: [...catalogue.visibleIds],
+    groups: catalogue.groups,
+    now,
+    timeZone: info.site.time_zone,
+  });
   const recentIncidents = await loadPublicIncidents(
     db,
     or(
@@ -350,6 +361,7 @@ export async function loadPublicStatus(db: Database, info: SiteInfo): Promise<Pu
     recentIncidents: recentIncidents.slice(0, Math.max(recentLimit, unresolvedIncidents.length)),
     openMaintenances,
     recentMaintenances: recentMaintenances.slice(0, Math.max(recentLimit, openMaintenances.length)),
+    uptime,
   };
 }
 

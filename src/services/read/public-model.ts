@@ -105,6 +105,22 @@ export interface PublicMaintenance {
   componentIds: string[];
 }
 
+/** One day's bar: the worst status (null: no data), weighted downtime, the incidents of the day. */
+export interface DayBar {
+  day: string;
+  worst: ComponentStatus | null;
+  downtimeMs: number;
+  incidentIds: string[];
+}
+
+/** A component's or group's last 90 days. */
+export interface ComponentUptime {
+  days: DayBar[];
+  /** Percent over the last 30 and 90 days; null when nothing was observed. */
+  uptime30: number | null;
+  uptime90: number | null;
+}
+
 export interface OverallStatus {
   indicator: Indicator;
   description: string;
@@ -125,6 +141,8 @@ export interface PublicStatus {
   openMaintenances: PublicMaintenance[];
   /** The 50 most recent maintenances, newest first. */
   recentMaintenances: PublicMaintenance[];
+  /** The last 90 days of every public component and group, by id. */
+  uptime: Map<string, ComponentUptime>;
 }
 
 /** One page of history: whole months, newest first, empty months included. */
