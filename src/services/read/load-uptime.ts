@@ -85,7 +85,10 @@ export async function loadPublicUptime(
   for (const row of touching) {
     if (!wanted.has(row.componentId)) continue;
     const perDay = incidentDays.get(row.componentId) ?? new Map<string, string[]>();
-    const from = dateInZone(row.startedAt > windowStart ? row.startedAt : windowStart, timeZone);
+    const from = dateInZone(
+      new Date(Math.max(row.startedAt.getTime(), windowStart.getTime())),
+      timeZone,
+    );
     const to = dateInZone(row.resolvedAt ?? now, timeZone);
     for (let day = from; day <= to; day = addDays(day, 1)) {
       const ids = perDay.get(day) ?? [];

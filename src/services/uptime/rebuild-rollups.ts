@@ -24,8 +24,8 @@ export async function ensureRollups(ctx: ServiceContext): Promise<boolean> {
       .orderBy(asc(componentStatusHistory.componentId), asc(componentStatusHistory.startedAt));
     const byComponent = new Map<string, Map<string, DayFigure>>();
     for (const interval of intervals) {
-      let days = byComponent.get(interval.componentId);
-      if (!days) byComponent.set(interval.componentId, (days = new Map()));
+      const days = byComponent.get(interval.componentId) ?? new Map<string, DayFigure>();
+      byComponent.set(interval.componentId, days);
       addInterval(
         days,
         interval.status,
