@@ -12,6 +12,7 @@
 
 import { makeBadge } from 'badge-maker';
 import type { ComponentStatus, Indicator } from '#domain/enums.ts';
+import { escapeMarkup, xmlSafe } from './escape.ts';
 import { componentTone, indicatorTone, type Tone } from './labels.ts';
 
 export const badgeStyles = ['flat', 'flat-square', 'for-the-badge'] as const;
@@ -76,25 +77,20 @@ export function componentBadge(status: ComponentStatus, label: string): BadgeCon
  * lone surrogates, which would make the SVG ill-formed); tabs and line breaks become spaces.
  */
 function clean(text: string): string {
-  return text
-    .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
+  return xmlSafe(text)
     .replace(/[\t\n\r]/g, ' ')
     .trim();
-}
-
-function escapeXml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
 }
 
 /** "label: message", or the message alone when the label is empty: what screen readers say. */
 export function accessibleText(content: BadgeContent): string {
   const label = clean(content.label);
   return label ? `${label}: ${content.message}` : content.message;
+}
+
+/** Escapes as badge-maker does (`&apos;` for quotes), so the replacement below finds its text. */
+function escapeAsBadgeMaker(text: string): string {
+  return escapeMarkup(text).replace(/&#39;/g, '&apos;');
 }
 
 /**
@@ -108,8 +104,8 @@ export function badgeSvg(content: BadgeContent, style: BadgeStyle = 'flat'): str
   const message = clean(content.message);
   const svg = makeBadge({ label, message, color: content.color, style });
   if (style !== 'for-the-badge') return svg;
-  const spoken = escapeXml(accessibleText({ ...content, label, message }));
-  const shouted = escapeXml(
+  const spoken = escapeAsBadgeMaker(accessibleText({ ...content, label, message }));
+  const shouted = escapeAsBadgeMaker(
     label ? `${label.toUpperCase()}: ${message.toUpperCase()}` : message.toUpperCase(),
   );
   // Function replacers: the label may hold `$&` and the like.

@@ -16,6 +16,7 @@ import type {
   PublicMaintenance,
   PublicUpdate,
 } from '#services/read/public-model.ts';
+import { escapeMarkup, xmlSafe } from './escape.ts';
 import { incidentStatusLabels, maintenanceStatusLabels } from './labels.ts';
 import { markdownToHtml } from './markdown.ts';
 
@@ -130,16 +131,7 @@ export function zoneAbbreviation(date: Date, timeZone: string): string {
  */
 export function feedDate(date: Date, timeZone: string): string {
   const p = parts(date, 'en-US', timeZone);
-  return `${p.month} <var data-var='date'>${p.day.padStart(2, ' ')}</var>, <var data-var='time'>${p.hour}:${p.minute}</var> ${escapeHtml(zoneAbbreviation(date, timeZone))}`;
-}
-
-function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
+  return `${p.month} <var data-var='date'>${p.day.padStart(2, ' ')}</var>, <var data-var='time'>${p.hour}:${p.minute}</var> ${escapeMarkup(zoneAbbreviation(date, timeZone))}`;
 }
 
 function statusLabel(event: FeedEvent, status: string): string {
@@ -151,7 +143,7 @@ function statusLabel(event: FeedEvent, status: string): string {
 
 /** One update's paragraph. The body's first Markdown paragraph joins the label's, as on Statuspage. */
 function updateHtml(label: string, update: PublicUpdate<string>, timeZone: string): string {
-  const head = `<p><small>${feedDate(update.displayAt, timeZone)}</small><br><strong>${escapeHtml(label)}</strong> - `;
+  const head = `<p><small>${feedDate(update.displayAt, timeZone)}</small><br><strong>${escapeMarkup(label)}</strong> - `;
   const body = markdownToHtml(update.body);
   // The sanitiser writes `<p>` without attributes and never nests paragraphs, so the first
   // `</p>` closes the first one: the rest (lists, more paragraphs) follows as its own blocks.
@@ -209,17 +201,6 @@ function feedTitle(feed: HistoryFeed): string {
 // ---------------------------------------------------------------------------------------------
 // XML
 // ---------------------------------------------------------------------------------------------
-
-/** Everything but XML 1.0's `Char` production; with `u`, a lone surrogate is one code point. */
-const notXmlChar = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
-
-/**
- * Removes what XML 1.0 cannot carry at all (C0 controls but tab and newlines, U+FFFE/U+FFFF, lone
- * surrogates): one such character in a title would make the whole feed unreadable.
- */
-export function xmlSafe(text: string): string {
-  return text.replace(notXmlChar, '');
-}
 
 /**
  * Text for XML content and double-quoted attribute values. `'` stays as it is (every attribute
