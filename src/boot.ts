@@ -7,10 +7,12 @@ import type { AppEnv } from '#api/env.ts';
 import type { Config } from '#config';
 import { openDatabase } from '#db/client.ts';
 import { migrate } from '#db/migrate.ts';
+import { startEmailSender } from '#jobs/email-sender.ts';
 import { startMaintenanceScheduler } from '#jobs/maintenance-scheduler.ts';
 import { type Candor, createCandor } from '#services/candor.ts';
 import { loadContent } from '#services/content/load-content.ts';
 import { syncContent } from '#services/content/sync-content.ts';
+import { createMailer } from '#services/email/mailer.ts';
 import { ensureInstanceSettings } from '#services/settings.ts';
 import { ensureRollups } from '#services/uptime/rebuild-rollups.ts';
 import { createStaticFiles, loadPages, type PagesHandler } from './pages-bridge.ts';
@@ -28,15 +30,24 @@ export interface Running {
  * Everything start-up does, in order: database, migrations, content, services, HTTP. Separate from
  * the entry so tests can start a real server in their own process.
  */
-export async function boot(config: Config, options: { pages?: boolean } = {}): Promise<Running> {
+export async function boot(
+  config: Config,
+  options: { pages?: boolean; emailSender?: boolean } = {},
+): Promise<Running> {
   const database = await openDatabase({
     url: config.databaseUrl,
     authToken: config.databaseAuthToken,
   });
   await migrate(database.client);
   const content = await loadContent(config.contentDir);
-  const { pageId } = await ensureInstanceSettings(database.db, config);
-  const candor = createCandor({ config, db: database.db, content, pageId });
+  const { pageId, sessionSecret } = await ensureInstanceSettings(database.db, config);
+  const candor = createCandor({
+    config,
+    db: database.db,
+    content,
+    pageId,
+    signingSecret: sessionSecret,
+  });
   await syncContent(candor.context('content'), content.catalogue);
   await ensureRollups(candor.context('content'));
 
@@ -52,6 +63,14 @@ export async function boot(config: Config, options: { pages?: boolean } = {}): P
     server.listen(config.port, config.host, () => resolve());
   });
   const stopScheduler = startMaintenanceScheduler(candor);
+  // Without a key, emails wait in the outbox (GET /api/v1/outbox shows them).
+  const stopSender =
+    config.resendApiKey && options.emailSender !== false
+      ? startEmailSender(
+          candor,
+          createMailer({ apiKey: config.resendApiKey, baseUrl: config.resendBaseUrl }),
+        )
+      : async () => {};
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -62,6 +81,7 @@ export async function boot(config: Config, options: { pages?: boolean } = {}): P
     url: `http://${host}:${port}`,
     async close() {
       stopScheduler();
+      await stopSender();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -40,8 +40,35 @@ const settingsSchema = z.object({
       'must be an email address or "Name <address>"',
     )
     .optional(),
-  // Resend: email stays off until a key is given. RESEND_BASE_URL is read by the SDK itself.
+  // Resend: email stays in the outbox until a key is given.
   RESEND_API_KEY: z.string().min(1).optional(),
+  // The Resend API's address; only tests and proxies change it (the SDK's own setting).
+  RESEND_BASE_URL: z
+    .url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL' })
+    .optional(),
+  // Verifies bounce and complaint webhooks; without it the webhook route answers 503.
+  RESEND_WEBHOOK_SECRET: z
+    .string()
+    .regex(
+      /^whsec_[A-Za-z0-9+/=]+$/,
+      'must be the whsec_… signing secret Resend shows for the webhook',
+    )
+    .optional(),
+  // Provider calls per second across all instances: Resend's team default has been 2, now 5.
+  EMAIL_RATE_PER_SECOND: z.coerce
+    .number({ error: 'must be a number of requests per second' })
+    .positive('must be more than 0')
+    .max(100, 'must be at most 100')
+    .default(2),
+  // Where replies to notifications go, and a mailbox that unsubscribes (List-Unsubscribe mailto).
+  EMAIL_REPLY_TO: z.email('must be an email address').optional(),
+  EMAIL_UNSUBSCRIBE_MAILTO: z.email('must be an email address').optional(),
+  // Subscriptions one address (IP) may make per minute: generous, since offices share one.
+  SUBSCRIBE_LIMIT_PER_MINUTE: z.coerce
+    .number({ error: 'must be a whole number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .default(10),
   // Keys for signing sessions and links; generated on first start and stored when not given.
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -63,6 +90,12 @@ export interface Config {
   contentDir: string;
   emailFrom: string | undefined;
   resendApiKey: string | undefined;
+  resendBaseUrl: string | undefined;
+  resendWebhookSecret: string | undefined;
+  emailRatePerSecond: number;
+  emailReplyTo: string | undefined;
+  emailUnsubscribeMailto: string | undefined;
+  subscribeLimitPerMinute: number;
   sessionSecret: string | undefined;
   production: boolean;
   logLevel: Settings['LOG_LEVEL'];
@@ -92,6 +125,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(`Invalid setting ${key}${shown}: ${issue?.message ?? 'invalid'}`);
   }
   const s = parsed.data;
+  if (s.RESEND_API_KEY && !s.EMAIL_FROM) {
+    throw new ConfigError(
+      'Invalid setting EMAIL_FROM: required when RESEND_API_KEY is set (the sender of subscriber email)',
+    );
+  }
   const displayHost = s.HOST === '0.0.0.0' || s.HOST === '::' ? '127.0.0.1' : s.HOST;
   return {
     port: s.PORT,
@@ -106,6 +144,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     contentDir: s.CONTENT_DIR,
     emailFrom: s.EMAIL_FROM,
     resendApiKey: s.RESEND_API_KEY,
+    resendBaseUrl: s.RESEND_BASE_URL,
+    resendWebhookSecret: s.RESEND_WEBHOOK_SECRET,
+    emailRatePerSecond: s.EMAIL_RATE_PER_SECOND,
+    emailReplyTo: s.EMAIL_REPLY_TO,
+    emailUnsubscribeMailto: s.EMAIL_UNSUBSCRIBE_MAILTO,
+    subscribeLimitPerMinute: s.SUBSCRIBE_LIMIT_PER_MINUTE,
     sessionSecret: s.SESSION_SECRET,
     production: s.NODE_ENV === 'production',
     logLevel: s.LOG_LEVEL,

@@ -2,3 +2,5 @@ export * from './access.ts';
 export * from './components.ts';
 export * from './incidents.ts';
 export * from './maintenances.ts';
+export * from './outbox.ts';
+export * from './subscribers.ts';

@@ -6,6 +6,7 @@ import { DomainError } from '#services/errors.ts';
 import { requireMethodScope, requireScope } from './auth.ts';
 import { badgesRouter } from './badges.ts';
 import { componentsRouter } from './components.ts';
+import { outboxRouter, webhooksRouter } from './email.ts';
 import { embedRouter } from './embed.ts';
 import type { AppEnv } from './env.ts';
 import { feedsRouter } from './feeds.ts';
@@ -14,7 +15,9 @@ import { incidentsRouter } from './incidents.ts';
 import { maintenancesRouter } from './maintenances.ts';
 import { problem } from './problem.ts';
 import { statuspageRouter } from './statuspage.ts';
+import { subscribersRouter } from './subscribers.ts';
 import { tokensRouter } from './tokens.ts';
+import { unsubscribeRouter } from './unsubscribe.ts';
 import { uptimeRouter } from './uptime.ts';
 
 const domainStatus: Record<DomainError['code'], number> = {
@@ -48,6 +51,7 @@ export function createApp(candor: Candor, options: AppOptions = {}) {
   app.route('/', badgesRouter);
   app.route('/', embedRouter);
   app.route('/', uptimeRouter);
+  app.route('/', unsubscribeRouter);
 
   app.use(
     '/api/v1/*',
@@ -58,8 +62,20 @@ export function createApp(candor: Candor, options: AppOptions = {}) {
   );
   app.use('/api/v1/tokens', requireScope('admin'));
   app.use('/api/v1/tokens/*', requireScope('admin'));
+  // Subscriber addresses are personal data: even reading them takes a write token.
+  for (const path of [
+    '/api/v1/subscribers',
+    '/api/v1/subscribers/*',
+    '/api/v1/subscribers.csv',
+    '/api/v1/outbox',
+  ]) {
+    app.use(path, requireScope('write'));
+  }
   app.use('/api/v1/*', async (c, next) => {
-    if (c.req.path === '/api/v1/openapi.json') return next();
+    // Public: the API description. Signed instead of token-authenticated: provider webhooks.
+    if (c.req.path === '/api/v1/openapi.json' || c.req.path.startsWith('/api/v1/webhooks/')) {
+      return next();
+    }
     return requireMethodScope(c, next);
   });
   const v1 = app.basePath('/api/v1');
@@ -67,6 +83,9 @@ export function createApp(candor: Candor, options: AppOptions = {}) {
   v1.route('/', incidentsRouter);
   v1.route('/', maintenancesRouter);
   v1.route('/', tokensRouter);
+  v1.route('/', subscribersRouter);
+  v1.route('/', outboxRouter);
+  v1.route('/', webhooksRouter);
   v1.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
     scheme: 'bearer',

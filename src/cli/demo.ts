@@ -313,12 +313,13 @@ async function main() {
   });
   await migrate(handle.client);
   const content = await loadContent(config.contentDir);
-  const { pageId } = await ensureInstanceSettings(handle.db, config);
+  const { pageId, sessionSecret } = await ensureInstanceSettings(handle.db, config);
   const candor = createCandor({
     config,
     db: handle.db,
     content,
     pageId,
+    signingSecret: sessionSecret,
     now: () => new Date(clock),
   });
   await syncContent(candor.context('content'), content.catalogue);

@@ -47,3 +47,22 @@ export type Indicator = (typeof indicators)[number];
 
 export const tokenScopes = ['read', 'write', 'admin'] as const;
 export type TokenScope = (typeof tokenScopes)[number];
+
+export const subscriberStates = [
+  'pending',
+  'active',
+  'unsubscribed',
+  'bounced',
+  'complained',
+] as const;
+export type SubscriberState = (typeof subscriberStates)[number];
+
+export const notificationKinds = ['confirmation', 'incident_update', 'maintenance_update'] as const;
+export type NotificationKind = (typeof notificationKinds)[number];
+
+/** queued → batched → sent | failed; skipped when the subscriber left before it was batched. */
+export const notificationStates = ['queued', 'batched', 'sent', 'failed', 'skipped'] as const;
+export type NotificationState = (typeof notificationStates)[number];
+
+export const batchStates = ['pending', 'sent', 'failed'] as const;
+export type BatchState = (typeof batchStates)[number];

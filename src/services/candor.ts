@@ -1,7 +1,9 @@
 import type { Config } from '#config';
 import type { Database } from '#db/client.ts';
+import { createRateLimiter } from '#lib/rate-limit.ts';
 import type { Content } from './content/load-content.ts';
 import type { ServiceContext } from './context.ts';
+import type { EmailSettings } from './email/compose.ts';
 import { cached } from './read/cached.ts';
 import { loadPublicComponentHistory } from './read/load-feed.ts';
 import { loadPublicHistory } from './read/load-history.ts';
@@ -11,6 +13,13 @@ import {
   loadPublicStatus,
   type SiteInfo,
 } from './read/load-public.ts';
+import {
+  changeChoice,
+  confirmSubscription,
+  leaveByLink,
+  readSubscription,
+} from './subscribers/manage.ts';
+import { subscribe } from './subscribers/subscribe.ts';
 
 /** How stale a cached read may be: bounds what another instance's write takes to show here. */
 const readMaxAgeMs = 1_000;
@@ -36,6 +45,18 @@ export interface Candor {
     history(pageNumber: number): ReturnType<typeof loadPublicHistory>;
   };
   now(): Date;
+  /** What composing subscriber email needs (templates, sender, link signing). */
+  email: EmailSettings;
+  /** Subscriptions per IP address per minute. */
+  subscribeLimiter: ReturnType<typeof createRateLimiter>;
+  /** What the public subscription pages do; links are checked against the signing secret. */
+  subscriptions: {
+    subscribe(input: { email: string; componentIds: string[] | null }): Promise<void>;
+    confirm(token: string): Promise<{ email: string }>;
+    read(token: string): ReturnType<typeof readSubscription>;
+    change(token: string, componentIds: string[] | null): Promise<void>;
+    leave(token: string): Promise<{ email: string }>;
+  };
 }
 
 export interface CandorOptions {
@@ -43,6 +64,8 @@ export interface CandorOptions {
   db: Database;
   content: Content;
   pageId: string;
+  /** Signs links in emails; generated on first start unless SESSION_SECRET is given. */
+  signingSecret: string;
   now?: () => Date;
 }
 
@@ -59,13 +82,41 @@ export function createCandor(options: CandorOptions): Candor {
   };
   const status = cached(() => loadPublicStatus(db, site, now()), { maxAgeMs: readMaxAgeMs });
   const changed = () => status.invalidate();
+  const context = (actor: string): ServiceContext => ({
+    db,
+    now,
+    actor,
+    changed,
+    timeZone: content.site.time_zone,
+  });
+  const email: EmailSettings = {
+    from:
+      config.emailFrom ?? `${content.site.name} Status <status@${new URL(site.siteUrl).hostname}>`,
+    replyTo: config.emailReplyTo,
+    unsubscribeMailto: config.emailUnsubscribeMailto,
+    templates: content.emails,
+    site: { name: content.site.name, url: site.siteUrl, brandColor: content.site.brand_color },
+    secret: options.signingSecret,
+  };
   return {
     config,
     db,
     content,
     site,
     now,
-    context: (actor) => ({ db, now, actor, changed, timeZone: content.site.time_zone }),
+    email,
+    subscribeLimiter: createRateLimiter({
+      limit: config.subscribeLimitPerMinute,
+      windowMs: 60_000,
+    }),
+    subscriptions: {
+      subscribe: (input) => subscribe(context('subscriber'), input),
+      confirm: (token) => confirmSubscription(context('subscriber'), email.secret, token),
+      read: (token) => readSubscription(context('subscriber'), email.secret, token),
+      change: (token, ids) => changeChoice(context('subscriber'), email.secret, token, ids),
+      leave: (token) => leaveByLink(context('subscriber'), email.secret, token, 'manage'),
+    },
+    context,
     publicReads: {
       status: () => status.get(),
       incident: (id) => loadPublicIncident(db, id),

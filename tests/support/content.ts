@@ -1,9 +1,13 @@
-import type { Content } from '#services/content/load-content.ts';
-import { catalogueSchema, siteSchema } from '#services/content/load-content.ts';
+import type { Content, EmailTemplates } from '#services/content/load-content.ts';
+import { catalogueSchema, loadContent, siteSchema } from '#services/content/load-content.ts';
+
+/** The project's own email templates, from content/email/ (part of the repository). */
+const emails: EmailTemplates = (await loadContent('content')).emails;
 
 /** A small catalogue made for tests: two groups, an ungrouped component, one internal. */
 export function testContent(overrides: { timeZone?: string } = {}): Content {
   return {
+    emails,
     site: siteSchema.parse({
       name: 'Testco',
       time_zone: overrides.timeZone ?? 'Etc/UTC',

@@ -50,6 +50,7 @@ export async function makeHarness(options: HarnessOptions = {}) {
     db: handle.db,
     content,
     pageId: 'testpage0001',
+    signingSecret: 'test-signing-secret-0123456789abcdef',
     now: clock.now,
   });
   await syncContent(candor.context('content'), content.catalogue);

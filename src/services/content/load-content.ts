@@ -4,6 +4,7 @@ import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { audiences } from '#domain/enums.ts';
 import { isTimeZone } from '#domain/time.ts';
+import { compileTemplate, type Template } from '#render/template.ts';
 
 // Status as code: the site's settings and its component catalogue live in content/ beside the
 // code, reviewed like code. This module reads and validates them; sync-content.ts applies them.
@@ -68,6 +69,7 @@ export type CatalogueContent = z.output<typeof catalogueSchema>;
 export interface Content {
   site: SiteContent;
   catalogue: CatalogueContent;
+  emails: EmailTemplates;
 }
 
 /** A content file that cannot be used; the message names the file and the field. */
@@ -108,10 +110,66 @@ function formatPath(path: readonly PropertyKey[]): string {
     .join('');
 }
 
-/** Reads and validates content/site.yaml and content/components.yaml. */
+/** Reads and validates content/site.yaml, content/components.yaml and content/email/. */
 export async function loadContent(dir: string): Promise<Content> {
   return {
     site: await readYaml(dir, 'site.yaml', siteSchema),
     catalogue: await readYaml(dir, 'components.yaml', catalogueSchema),
+    emails: await loadEmailTemplates(dir),
+  };
+}
+
+/** The placeholders each email template may use (see docs/subscribers.md). */
+export const emailPlaceholders = {
+  update: [
+    'site_name',
+    'site_url',
+    'brand_color',
+    'event_kind',
+    'title',
+    'status',
+    'body_html',
+    'body_text',
+    'components',
+    'url',
+    'manage_url',
+    'unsubscribe_url',
+  ],
+  confirm: [
+    'site_name',
+    'site_url',
+    'brand_color',
+    'pending',
+    'active',
+    'confirm_url',
+    'manage_url',
+  ],
+} as const;
+
+export type EmailTemplates = Record<
+  keyof typeof emailPlaceholders,
+  { html: Template; text: Template }
+>;
+
+async function loadEmailTemplates(dir: string): Promise<EmailTemplates> {
+  const load = async (name: keyof typeof emailPlaceholders, html: boolean) => {
+    const file = join(dir, 'email', `${name}.${html ? 'html' : 'txt'}`);
+    let source: string;
+    try {
+      source = await readFile(file, 'utf8');
+    } catch {
+      throw new ContentError(
+        `${file}: cannot be read (every email needs its .html and .txt template)`,
+      );
+    }
+    try {
+      return compileTemplate(source, { html, allowed: emailPlaceholders[name], file });
+    } catch (error) {
+      throw new ContentError(error instanceof Error ? error.message : String(error));
+    }
+  };
+  return {
+    update: { html: await load('update', true), text: await load('update', false) },
+    confirm: { html: await load('confirm', true), text: await load('confirm', false) },
   };
 }

@@ -93,15 +93,20 @@ export async function addIncidentUpdate(
         updatedAt: isNote ? incident.updatedAt : now,
       })
       .where(eq(incidents.id, incidentId));
-    const id = await insertIncidentUpdate(tx, ctx, {
-      incidentId,
-      status: input.status,
-      body: input.body,
-      audience,
-      notify: input.notify ?? false,
-      componentChanges: changes,
-      nextUpdateAt: isNote ? null : nextUpdateAt,
-    });
+    const id = await insertIncidentUpdate(
+      tx,
+      ctx,
+      {
+        incidentId,
+        status: input.status,
+        body: input.body,
+        audience,
+        notify: input.notify ?? false,
+        componentChanges: changes,
+        nextUpdateAt: isNote ? null : nextUpdateAt,
+      },
+      incident.audience,
+    );
     await recordAudit(
       tx,
       ctx,

@@ -80,15 +80,20 @@ export async function createIncident(
     });
     const changes = await applyComponentStatuses(tx, statuses, audience, now, ctx.timeZone);
     await linkComponents(tx, id, Object.keys(statuses));
-    const updateId = await insertIncidentUpdate(tx, ctx, {
-      incidentId: id,
-      status: input.status,
-      body: input.body,
+    const updateId = await insertIncidentUpdate(
+      tx,
+      ctx,
+      {
+        incidentId: id,
+        status: input.status,
+        body: input.body,
+        audience,
+        notify: input.notify ?? false,
+        componentChanges: changes,
+        nextUpdateAt: resolved ? null : nextUpdateAt,
+      },
       audience,
-      notify: input.notify ?? false,
-      componentChanges: changes,
-      nextUpdateAt: resolved ? null : nextUpdateAt,
-    });
+    );
     await recordAudit(
       tx,
       ctx,

@@ -5,6 +5,7 @@ import type { ComponentChange } from '#domain/changes.ts';
 import type { Audience, IncidentStatus } from '#domain/enums.ts';
 import { newId } from '#lib/ids.ts';
 import type { ServiceContext } from '../context.ts';
+import { enqueueUpdateNotifications } from '../email/enqueue.ts';
 import { notFound } from '../errors.ts';
 
 export async function findIncident(tx: Executor, id: string) {
@@ -26,7 +27,11 @@ export async function linkComponents(
     .onConflictDoNothing();
 }
 
-/** Appends one entry to an incident's timeline, written by the acting person, shown now. */
+/**
+ * Appends one entry to an incident's timeline, written by the acting person, shown now. When it
+ * asks to notify and the public sees it (a public update of a public incident), its emails are
+ * queued in the same transaction; otherwise `notify` is kept but nothing is sent.
+ */
 export async function insertIncidentUpdate(
   tx: Executor,
   ctx: Pick<ServiceContext, 'actor' | 'now'>,
@@ -39,6 +44,7 @@ export async function insertIncidentUpdate(
     componentChanges: ComponentChange[];
     nextUpdateAt: Date | null;
   },
+  incidentAudience: Audience,
 ): Promise<string> {
   const id = newId();
   const now = ctx.now();
@@ -50,5 +56,17 @@ export async function insertIncidentUpdate(
     createdAt: now,
     updatedAt: now,
   });
+  if (update.notify && update.audience === 'public' && incidentAudience === 'public') {
+    const linked = await tx
+      .select({ id: incidentComponents.componentId })
+      .from(incidentComponents)
+      .where(eq(incidentComponents.incidentId, update.incidentId));
+    await enqueueUpdateNotifications(tx, {
+      kind: 'incident_update',
+      updateId: id,
+      componentIds: linked.map((row) => row.id),
+      now,
+    });
+  }
   return id;
 }

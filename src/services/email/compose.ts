@@ -1,0 +1,218 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Executor } from '#db/client.ts';
+import {
+  components,
+  incidentComponents,
+  incidents,
+  incidentUpdates,
+  maintenanceComponents,
+  maintenances,
+  maintenanceUpdates,
+} from '#db/schema/index.ts';
+import type { ComponentStatus } from '#domain/enums.ts';
+import { type EmailSite, renderConfirmEmail, renderUpdateEmail } from '#render/email.ts';
+import {
+  componentStatusLabels,
+  incidentStatusLabels,
+  maintenanceStatusLabels,
+} from '#render/labels.ts';
+import type { EmailTemplates } from '../content/load-content.ts';
+import { signLink } from '../subscribers/links.ts';
+import { confirmationLifetimeMs } from '../subscribers/subscriber-rows.ts';
+import type { OutgoingEmail } from './mailer.ts';
+
+/** What composing an email needs besides the database. */
+export interface EmailSettings {
+  from: string;
+  replyTo: string | undefined;
+  unsubscribeMailto: string | undefined;
+  templates: EmailTemplates;
+  site: EmailSite;
+  /** Signs the links in emails. */
+  secret: string;
+}
+
+export interface NotificationToCompose {
+  id: number;
+  kind: 'confirmation' | 'incident_update' | 'maintenance_update';
+  updateId: string | null;
+  createdAt: Date;
+  subscriber: {
+    id: string;
+    email: string;
+    state: string;
+    linkVersion: number;
+    confirmedAt: Date | null;
+  };
+}
+
+/** The links every email carries, signed for this subscriber. */
+export function subscriberLinks(
+  settings: EmailSettings,
+  subscriber: NotificationToCompose['subscriber'],
+  now: Date,
+) {
+  const claims = { subscriberId: subscriber.id, version: subscriber.linkVersion };
+  const url = (path: string, token: string) =>
+    `${settings.site.url}${path}?token=${encodeURIComponent(token)}`;
+  return {
+    confirm: url(
+      '/subscribe/confirm',
+      signLink(settings.secret, {
+        ...claims,
+        purpose: 'confirm',
+        expiresAt: now.getTime() + confirmationLifetimeMs,
+      }),
+    ),
+    manage: url(
+      '/subscribe/manage',
+      signLink(settings.secret, { ...claims, purpose: 'manage', expiresAt: null }),
+    ),
+    unsubscribe: url(
+      '/unsubscribe',
+      signLink(settings.secret, { ...claims, purpose: 'unsubscribe', expiresAt: null }),
+    ),
+  };
+}
+
+interface EventForEmail {
+  kind: 'incident' | 'maintenance';
+  title: string;
+  status: string;
+  body: string;
+  components: string[];
+  url: string;
+}
+
+/**
+ * The public content of each update, by update id: title, status, body and the public
+ * components it touches with their status (as the update set it, else as they are).
+ */
+export async function loadUpdatesForEmail(
+  tx: Executor,
+  siteUrl: string,
+  updateIds: readonly string[],
+): Promise<Map<string, EventForEmail>> {
+  const events = new Map<string, EventForEmail>();
+  if (updateIds.length === 0) return events;
+  const ids = [...updateIds];
+  const statusLine = (
+    links: { id: string; name: string; status: ComponentStatus }[],
+    changes: { componentId: string; newStatus: ComponentStatus }[],
+  ) =>
+    links.map((c) => {
+      const status = changes.find((change) => change.componentId === c.id)?.newStatus ?? c.status;
+      return `${c.name} (${componentStatusLabels[status]})`;
+    });
+
+  const incidentRows = await tx
+    .select({ update: incidentUpdates, incident: incidents })
+    .from(incidentUpdates)
+    .innerJoin(incidents, eq(incidents.id, incidentUpdates.incidentId))
+    .where(
+      and(
+        inArray(incidentUpdates.id, ids),
+        eq(incidentUpdates.audience, 'public'),
+        eq(incidents.audience, 'public'),
+      ),
+    );
+  for (const { update, incident } of incidentRows) {
+    const linked = await tx
+      .select({ id: components.id, name: components.name, status: components.status })
+      .from(incidentComponents)
+      .innerJoin(components, eq(components.id, incidentComponents.componentId))
+      .where(
+        and(eq(incidentComponents.incidentId, incident.id), eq(components.audience, 'public')),
+      );
+    events.set(update.id, {
+      kind: 'incident',
+      title: incident.title,
+      status: incidentStatusLabels[update.status],
+      body: update.body,
+      components: statusLine(linked, update.componentChanges),
+      url: `${siteUrl}/incidents/${incident.id}`,
+    });
+  }
+  const maintenanceRows = await tx
+    .select({ update: maintenanceUpdates, maintenance: maintenances })
+    .from(maintenanceUpdates)
+    .innerJoin(maintenances, eq(maintenances.id, maintenanceUpdates.maintenanceId))
+    .where(
+      and(
+        inArray(maintenanceUpdates.id, ids),
+        eq(maintenanceUpdates.audience, 'public'),
+        eq(maintenances.audience, 'public'),
+      ),
+    );
+  for (const { update, maintenance } of maintenanceRows) {
+    const linked = await tx
+      .select({ id: components.id, name: components.name, status: components.status })
+      .from(maintenanceComponents)
+      .innerJoin(components, eq(components.id, maintenanceComponents.componentId))
+      .where(
+        and(
+          eq(maintenanceComponents.maintenanceId, maintenance.id),
+          eq(components.audience, 'public'),
+        ),
+      );
+    events.set(update.id, {
+      kind: 'maintenance',
+      title: maintenance.title,
+      status: maintenanceStatusLabels[update.status],
+      body: update.body,
+      components: statusLine(linked, update.componentChanges),
+      url: `${siteUrl}/maintenance/${maintenance.id}`,
+    });
+  }
+  return events;
+}
+
+/**
+ * One notification as an email, or null when it should not go (the subscriber left or was
+ * suppressed, or the update is no longer public).
+ */
+export function composeEmail(
+  settings: EmailSettings,
+  notification: NotificationToCompose,
+  events: ReadonlyMap<string, EventForEmail>,
+  now: Date,
+): OutgoingEmail | null {
+  const { subscriber } = notification;
+  const links = subscriberLinks(settings, subscriber, now);
+  let rendered: { subject: string; html: string; text: string };
+  if (notification.kind === 'confirmation') {
+    if (subscriber.state !== 'pending' && subscriber.state !== 'active') return null;
+    // Asked while pending and confirmed since (from an earlier email): nothing left to say.
+    if (subscriber.confirmedAt && subscriber.confirmedAt > notification.createdAt) return null;
+    rendered = renderConfirmEmail(settings.templates, settings.site, {
+      alreadyActive: subscriber.state === 'active',
+      confirmUrl: links.confirm,
+      manageUrl: links.manage,
+    });
+  } else {
+    const event = notification.updateId ? events.get(notification.updateId) : undefined;
+    if (subscriber.state !== 'active' || !event) return null;
+    rendered = renderUpdateEmail(settings.templates, settings.site, {
+      ...event,
+      manageUrl: links.manage,
+      unsubscribeUrl: links.unsubscribe,
+    });
+  }
+  const listUnsubscribe = [`<${links.unsubscribe}>`];
+  if (settings.unsubscribeMailto) {
+    listUnsubscribe.push(`<mailto:${settings.unsubscribeMailto}?subject=unsubscribe>`);
+  }
+  return {
+    from: settings.from,
+    to: [subscriber.email],
+    subject: rendered.subject,
+    html: rendered.html,
+    text: rendered.text,
+    headers: {
+      'List-Unsubscribe': listUnsubscribe.join(', '),
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      'X-Candor-Notification': String(notification.id),
+    },
+    ...(settings.replyTo ? { replyTo: settings.replyTo } : {}),
+  };
+}
