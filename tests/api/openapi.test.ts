@@ -20,6 +20,10 @@ describe('GET /api/v1/openapi.json', () => {
       '/api/v1/incidents/{id}/updates',
       '/api/v1/maintenances',
       '/api/v1/maintenances/{id}',
+      '/api/v1/outbox',
+      '/api/v1/subscribers',
+      '/api/v1/subscribers.csv',
+      '/api/v1/subscribers/{id}',
       '/api/v1/tokens',
       '/api/v1/tokens/{id}',
     ]);

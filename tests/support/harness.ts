@@ -29,6 +29,8 @@ export interface HarnessOptions {
   url?: string;
   content?: Content;
   clock?: ReturnType<typeof testClock>;
+  /** More settings, as environment variables. */
+  env?: Record<string, string>;
 }
 
 /**
@@ -44,6 +46,7 @@ export async function makeHarness(options: HarnessOptions = {}) {
     BOOTSTRAP_TOKEN: bootstrapToken,
     SITE_URL: 'https://status.testco.example',
     DATABASE_URL: options.url ?? ':memory:',
+    ...options.env,
   });
   const candor = createCandor({
     config,
