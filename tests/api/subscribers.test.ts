@@ -186,12 +186,13 @@ describe('leaving', () => {
       .from(notifications)
       .innerJoin(subscribers, eq(subscribers.id, notifications.subscriberId))
       .where(eq(notifications.kind, 'incident_update'));
+    if (!row) throw new Error('no incident email was queued');
     const events = await loadUpdatesForEmail(h.db, h.candor.email.site.url, [
-      row?.notification.updateId ?? '',
+      row.notification.updateId ?? '',
     ]);
     const email = composeEmail(
       h.candor.email,
-      { ...(row?.notification as never), subscriber: row?.subscriber as never },
+      { ...row.notification, subscriber: row.subscriber },
       events,
       h.clock.now(),
     );
