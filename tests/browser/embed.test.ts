@@ -3,7 +3,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { launchBrowser, loopbackOnly, saveScreenshot } from '#tests/support/browser.ts';
-import { type StartedServer, startServer } from '#tests/support/server.ts';
+import { apiClient, type StartedServer, startServer } from '#tests/support/server.ts';
 
 // The embeds on a third party's page, in real Chromium: a real Candor server on one loopback
 // port, and a tiny "customer site" on another that pastes the one-line script tag or the iframe.
@@ -32,18 +32,7 @@ function base(): string {
   return server.url;
 }
 
-async function api(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${base()}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? null : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, json: text ? JSON.parse(text) : undefined, text };
-}
+const api = apiClient(base, token);
 
 /** The customer's pages. The plain one has a CSP that allows the status origin and no more. */
 function hostPages(status: string): Record<string, { html: string; csp?: string }> {

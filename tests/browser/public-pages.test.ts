@@ -9,7 +9,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { launchBrowser, loopbackOnly, saveScreenshot } from '#tests/support/browser.ts';
-import { type StartedServer, startServer } from '#tests/support/server.ts';
+import { apiClient, type StartedServer, startServer } from '#tests/support/server.ts';
 
 // Every public page, on the demo's 90 days of history, in real Chromium with JavaScript off:
 // no axe violations (WCAG 2.2 AA rule set) in light and dark, on a desktop and on a phone, nothing
@@ -24,9 +24,8 @@ const desktop = { width: 1280, height: 900 };
 const budget = { gzipBytes: 15 * 1024, requests: 2, components: 20 };
 
 interface Combination {
+  /** "light desktop", "dark phone", … */
   name: string;
-  colorScheme: 'light' | 'dark';
-  viewport: typeof desktop;
   phone: boolean;
   /** Whose screenshots are kept in test-results/. */
   screenshots: boolean;
@@ -59,18 +58,13 @@ function base(): string {
   return server.url;
 }
 
+const call = apiClient(base, token);
+
+/** The management API; a failure stops the test with the answer. */
 async function api(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${base()}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? null : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
+  const { status, json, text } = await call(method, path, body);
+  if (status >= 400) throw new Error(`${method} ${path}: ${status} ${text}`);
+  return json;
 }
 
 /** The demo generator, run as its own process on the given database file. */
@@ -171,8 +165,6 @@ beforeAll(async () => {
           const { page, scripts } = await openContext(chromium, { colorScheme, viewport });
           return {
             name: `${colorScheme} ${label}`,
-            colorScheme,
-            viewport,
             phone: label === 'phone',
             screenshots:
               `${colorScheme} ${label}` === 'light desktop' ||
@@ -213,8 +205,9 @@ async function audit(
   // Loaded and laid out with JavaScript off, as the pages are meant to work.
   await combination.scripts(false);
   const response = await page.goto(`${base()}${path}`);
-  if (response?.status() !== status)
+  if (response?.status() !== status) {
     problems.push(`HTTP ${response?.status()}, expected ${status}`);
+  }
   if (combination.phone) {
     const width = await page.evaluate(() => ({
       scroll: document.documentElement.scrollWidth,
@@ -300,9 +293,12 @@ describe('every public page on the demo data, in light and dark, on desktop and 
 
 describe('the weight of / with 20 components and 90-day bars', () => {
   it(`gzips to at most ${budget.gzipBytes} bytes with its CSS and needs at most ${budget.requests} requests, no fonts, no JavaScript`, async () => {
-    const listed: { audience: string }[] = await api('GET', '/api/v1/components');
-    const shown = listed.filter((c) => c.audience === 'public').length;
-    expect(shown, 'public components in the demo').toBe(9);
+    const publicCount = async () =>
+      ((await api('GET', '/api/v1/components')) as { audience: string }[]).filter(
+        (c) => c.audience === 'public',
+      ).length;
+    // The demo declares 9 public components; 11 more make the 20 of the budget.
+    const declared = await publicCount();
     const more = [
       ['Search', 'Core platform'],
       ['Billing', 'Core platform'],
@@ -316,10 +312,11 @@ describe('the weight of / with 20 components and 90-day bars', () => {
       ['Load balancers', 'Edge network'],
       ['Community forum', undefined],
     ] as const;
-    expect(shown + more.length).toBe(budget.components);
-    for (const [name, group] of more) {
+    expect(declared).toBeLessThanOrEqual(budget.components);
+    for (const [name, group] of more.slice(0, budget.components - declared)) {
       await api('POST', '/api/v1/components', group ? { name, group } : { name });
     }
+    expect(await publicCount()).toBe(budget.components);
 
     // A fresh context: empty cache, and the cache disabled as well.
     if (!browser) throw new Error('Chromium did not start');

@@ -3,7 +3,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Content, loadContent } from '#services/content/load-content.ts';
 import { launchBrowser, loopbackOnly, saveScreenshot } from '#tests/support/browser.ts';
-import { type StartedServer, startServer } from '#tests/support/server.ts';
+import { apiClient, type StartedServer, startServer } from '#tests/support/server.ts';
 
 // The public status page in real Chromium against a real server (node src/server.ts, its own
 // file database, the demo catalogue from content/). The pages are server-rendered and must work
@@ -33,18 +33,7 @@ function base(): string {
   return server.url;
 }
 
-async function api(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${base()}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? null : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, json: text ? JSON.parse(text) : undefined, text };
-}
+const api = apiClient(base, token);
 
 /**
  * A page in its own context, on the loopback only. Contexts and pages are made once and reused:

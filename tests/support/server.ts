@@ -83,3 +83,24 @@ export async function startServer(env: Record<string, string> = {}): Promise<Sta
   }
   return { url, pid: child.pid as number, dataDir, output: () => output, stop };
 }
+
+/**
+ * Calls the management API of a started server with a bearer token.
+ * @example const api = apiClient(() => server.url, token); await api('GET', '/api/v1/components')
+ */
+export function apiClient(baseUrl: () => string, token: string) {
+  return async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${baseUrl()}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? null : JSON.stringify(body),
+    });
+    const text = await response.text();
+    // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON answers
+    const json: any = text ? JSON.parse(text) : undefined;
+    return { status: response.status, json, text };
+  };
+}
