@@ -1,4 +1,4 @@
-// npm run demo: fills data/demo.db with a realistic 90 days of incidents, maintenance and status
+// npm run demo: fills data/demo.db with a realistic 140 days of incidents, maintenance and status
 // history, through the same services the API uses, then `npm run demo` serves it. The history is
 // the same on every run (a seeded sequence), ending at the real present.
 import { rmSync } from 'node:fs';
@@ -43,6 +43,24 @@ interface ScriptedIncident {
 
 // Component keys from content/components.yaml.
 const incidents: ScriptedIncident[] = [
+  {
+    daysAgo: 130,
+    atHour: 8,
+    title: 'Dashboard sign-in loop',
+    severity: 'sev3',
+    type: 'deployment',
+    components: { dashboard: 'partial_outage' },
+    first:
+      'Some people are sent back to the sign-in page after signing in. The API is not affected.',
+    steps: [
+      {
+        after: 15,
+        status: 'identified',
+        body: 'A cookie setting in this morning’s release is wrong. We are reverting it.',
+      },
+      { after: 40, status: 'resolved', body: 'The release is reverted and sign-in works again.' },
+    ],
+  },
   {
     daysAgo: 84,
     atHour: 14,
@@ -306,7 +324,8 @@ async function main() {
     for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
   }
   const end = Date.now();
-  let clock = end - 90 * day;
+  // The catalogue exists from 140 days ago: 90 days of bars, and history reaching a second page.
+  let clock = end - 140 * day;
   const handle = await openDatabase({
     url: config.databaseUrl,
     authToken: config.databaseAuthToken,
@@ -419,7 +438,7 @@ async function main() {
   clock = end;
   handle.close();
   console.log(
-    `Demo data written to ${config.databaseUrl}: 90 days, ${incidents.length + 1} incidents, ${maintenances.length} maintenances.`,
+    `Demo data written to ${config.databaseUrl}: 140 days, ${incidents.length + 1} incidents, ${maintenances.length} maintenances.`,
   );
 }
 
