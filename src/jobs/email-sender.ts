@@ -15,7 +15,7 @@ export function startEmailSender(
   mailer: Mailer,
   options: { idleMs?: number } = {},
 ): () => Promise<void> {
-  const idleMs = options.idleMs ?? 1_000;
+  const idleMs = options.idleMs ?? 250;
   const owner = `${hostname()}:${process.pid}:${newId()}`;
   let stopped = false;
   let lastExpiry = 0;

@@ -1,5 +1,4 @@
 import type { EmailTemplates } from '#services/content/load-content.ts';
-import { markdownToHtml, markdownToText } from './markdown.ts';
 
 // Subscriber emails from the templates in content/email/: HTML and plain text, and a subject
 // people can sort by: "[Site] Title — Status".
@@ -21,8 +20,9 @@ export interface UpdateEmailInput {
   title: string;
   /** The update's status in words: "Investigating", "In progress". */
   status: string;
-  /** Markdown as written; rendered sanitised. */
-  body: string;
+  /** The update rendered once for all its emails: sanitised HTML, and plain text. */
+  bodyHtml: string;
+  bodyText: string;
   /** "API (Partial outage)" for each affected public component. */
   components: string[];
   url: string;
@@ -48,8 +48,8 @@ export function renderUpdateEmail(
     event_kind: input.kind === 'incident' ? 'Incident' : 'Maintenance',
     title: input.title,
     status: input.status,
-    body_html: markdownToHtml(input.body),
-    body_text: markdownToText(input.body),
+    body_html: input.bodyHtml,
+    body_text: input.bodyText,
     components: input.components.join(', '),
     url: input.url,
     manage_url: input.manageUrl,

@@ -111,6 +111,35 @@ describe('notifications for updates', () => {
     expect(new Set(emails.map((n) => `${n.subscriberId}:${n.updateId}`)).size).toBe(4);
   });
 
+  it('are queued in chunks that together reach every subscriber once', async () => {
+    const { enqueueUpdateNotifications } = await import('#services/email/enqueue.ts');
+    const { importSubscribers } = await import('#services/subscribers/admin.ts');
+    await importSubscribers(
+      h.candor.context('test'),
+      Array.from({ length: 7 }, (_, i) => ({
+        email: `c${i}@example.com`,
+        confirmed: true,
+        componentIds: i % 3 ? null : [h.ids.web],
+      })),
+    );
+    const queued = await h.db.transaction((tx) =>
+      enqueueUpdateNotifications(
+        tx,
+        { kind: 'incident_update', updateId: 'u1', componentIds: [h.ids.api], now: h.clock.now() },
+        2,
+      ),
+    );
+    expect(queued).toBe(4);
+    const again = await h.db.transaction((tx) =>
+      enqueueUpdateNotifications(
+        tx,
+        { kind: 'incident_update', updateId: 'u1', componentIds: [h.ids.api], now: h.clock.now() },
+        3,
+      ),
+    );
+    expect(again).toBe(0);
+  });
+
   it('go to everyone when the incident names no component', async () => {
     await activeSubscriber('web@example.com', [h.ids.web]);
     await declare({ components: {} });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderConfirmEmail, renderUpdateEmail } from '#render/email.ts';
+import { markdownToHtml, markdownToText } from '#render/markdown.ts';
 import { compileTemplate, TemplateError } from '#render/template.ts';
 import { loadContent } from '#services/content/load-content.ts';
 import { signLink, verifyLink } from '#services/subscribers/links.ts';
@@ -47,7 +48,8 @@ describe('update emails', () => {
     kind: 'incident' as const,
     title: 'API errors <script>',
     status: 'Identified',
-    body: 'We **found** it. <img src=x onerror=alert(1)>',
+    bodyHtml: markdownToHtml('We **found** it. <img src=x onerror=alert(1)>'),
+    bodyText: markdownToText('We **found** it. <img src=x onerror=alert(1)>'),
     components: ['API (Partial outage)'],
     url: 'https://status.testco.example/incidents/abc',
     manageUrl: 'https://status.testco.example/subscribe/manage?token=m',

@@ -16,6 +16,7 @@ import {
   incidentStatusLabels,
   maintenanceStatusLabels,
 } from '#render/labels.ts';
+import { markdownToHtml, markdownToText } from '#render/markdown.ts';
 import type { EmailTemplates } from '../content/load-content.ts';
 import { signLink } from '../subscribers/links.ts';
 import { confirmationLifetimeMs } from '../subscribers/subscriber-rows.ts';
@@ -79,7 +80,8 @@ interface EventForEmail {
   kind: 'incident' | 'maintenance';
   title: string;
   status: string;
-  body: string;
+  bodyHtml: string;
+  bodyText: string;
   components: string[];
   url: string;
 }
@@ -128,7 +130,8 @@ export async function loadUpdatesForEmail(
       kind: 'incident',
       title: incident.title,
       status: incidentStatusLabels[update.status],
-      body: update.body,
+      bodyHtml: markdownToHtml(update.body),
+      bodyText: markdownToText(update.body),
       components: statusLine(linked, update.componentChanges),
       url: `${siteUrl}/incidents/${incident.id}`,
     });
@@ -159,7 +162,8 @@ export async function loadUpdatesForEmail(
       kind: 'maintenance',
       title: maintenance.title,
       status: maintenanceStatusLabels[update.status],
-      body: update.body,
+      bodyHtml: markdownToHtml(update.body),
+      bodyText: markdownToText(update.body),
       components: statusLine(linked, update.componentChanges),
       url: `${siteUrl}/maintenance/${maintenance.id}`,
     });

@@ -19,9 +19,13 @@ export const giveUpAfterMs = 23 * 3_600_000;
  * instances sharing a database never take the same notification twice.
  * @returns the number of batches formed.
  */
-export async function formBatches(ctx: ServiceContext, email: EmailSettings): Promise<number> {
+export async function formBatches(
+  ctx: ServiceContext,
+  email: EmailSettings,
+  maxBatches = Number.POSITIVE_INFINITY,
+): Promise<number> {
   let formed = 0;
-  for (;;) {
+  while (formed < maxBatches) {
     const made = await ctx.db.transaction(async (tx) => {
       const now = ctx.now();
       const queued = await tx
@@ -76,6 +80,7 @@ export async function formBatches(ctx: ServiceContext, email: EmailSettings): Pr
     });
     if (!made) return formed;
   }
+  return formed;
 }
 
 /**
@@ -100,6 +105,14 @@ export async function takeSendSlot(
     return slot - now;
   });
   if (wait > 0) await sleep(wait);
+  // A call that leaves late pushes the next slot: calls stay `interval` apart as sent.
+  const sentAt = ctx.now().getTime();
+  await ctx.db.transaction(async (tx) => {
+    await tx
+      .update(settings)
+      .set({ value: sql`CAST(MAX(CAST(${settings.value} AS REAL), ${sentAt + interval}) AS TEXT)` })
+      .where(eq(settings.key, 'email_next_slot'));
+  });
 }
 
 /** Backoff for the nth failed attempt: exponential from 2 s to 5 min, with full jitter. */
@@ -235,12 +248,18 @@ async function finishBatch(
       return;
     }
     // The provider answers ids in the order the emails were given, which is notification order.
-    for (const [i, member] of members.entries()) {
-      await tx
-        .update(notifications)
-        .set({ state: 'sent', sentAt: now, providerId: result.providerIds[i] ?? null })
-        .where(eq(notifications.id, member.id));
-    }
+    const providerId = sql.join(
+      [
+        sql`CASE ${notifications.id}`,
+        ...members.map((member, i) => sql`WHEN ${member.id} THEN ${result.providerIds[i] ?? null}`),
+        sql`END`,
+      ],
+      sql` `,
+    );
+    await tx
+      .update(notifications)
+      .set({ state: 'sent', sentAt: now, providerId: members.length ? providerId : null })
+      .where(eq(notifications.batchId, batchId));
   });
 }
 
