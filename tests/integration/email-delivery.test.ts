@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { emailBatches, notifications } from '#db/schema/index.ts';
+import { emailBatches, notifications, subscribers } from '#db/schema/index.ts';
 import { createMailer, type OutgoingEmail } from '#services/email/mailer.ts';
 import { formBatches, giveUpAfterMs, retryDelayMs, sendNextBatch } from '#services/email/outbox.ts';
 import { importSubscribers } from '#services/subscribers/admin.ts';
@@ -182,6 +182,35 @@ describe('the outbox worker', () => {
     expect(a.fake.duplicates()).toEqual([]);
     expect(perRecipient(a.fake).size).toBe(500);
     expect(a.fake.requests.filter((r) => r.status === 200 && !r.replayed)).toHaveLength(5);
+  });
+
+  it('fails only the email whose address the provider refuses, and sends the rest', async () => {
+    const { fake, h, mailer } = await setup({ subscribers: 3 });
+    // An address the provider refuses, as it refuses suppressed ones.
+    await h.db
+      .update(subscribers)
+      .set({ email: 'not-an-address' })
+      .where(eq(subscribers.email, 's1@example.com'));
+    await notifyAll(h);
+    await drain(h, mailer);
+    const rows = await h.db
+      .select({
+        to: subscribers.email,
+        state: notifications.state,
+        error: notifications.error,
+        providerId: notifications.providerId,
+      })
+      .from(notifications)
+      .innerJoin(subscribers, eq(subscribers.id, notifications.subscriberId))
+      .where(eq(notifications.kind, 'incident_update'));
+    expect(rows.map((r) => [r.to, r.state]).sort()).toEqual([
+      ['not-an-address', 'failed'],
+      ['s0@example.com', 'sent'],
+      ['s2@example.com', 'sent'],
+    ]);
+    expect(rows.find((r) => r.to === 'not-an-address')?.error).toMatch(/^refused: /);
+    expect(rows.filter((r) => r.state === 'sent').every((r) => r.providerId)).toBe(true);
+    expect(fake.sent.map((e) => e.to[0]).sort()).toEqual(['s0@example.com', 's2@example.com']);
   });
 
   it('gives up after 23 hours of failures and says so on every email', async () => {

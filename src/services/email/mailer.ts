@@ -13,7 +13,8 @@ export interface OutgoingEmail {
 
 /** What became of one provider call. */
 export type SendOutcome =
-  | { kind: 'sent'; providerIds: string[] }
+  /** Accepted. Per email, in order: the provider's id, or why it refused that one email. */
+  | { kind: 'sent'; results: ({ id: string } | { error: string })[] }
   /** Try again later. `maybeSent`: the provider may have accepted it (no answer came). */
   | { kind: 'retry'; afterMs: number | null; error: string; maybeSent: boolean }
   /** The provider refused it for good (invalid address, invalid request). */
@@ -46,11 +47,28 @@ export function createMailer(options: MailerOptions): Mailer {
   const timeoutMs = options.timeoutMs ?? 15_000;
   return {
     async sendBatch(emails, idempotencyKey) {
+      // Permissive: one invalid address must not sink the 99 good emails beside it.
       const { data, error, headers } = await resend.batch.send(emails, {
         idempotencyKey,
+        batchValidation: 'permissive',
         signal: AbortSignal.timeout(timeoutMs),
       } as Parameters<typeof resend.batch.send>[1]);
-      if (!error && data) return { kind: 'sent', providerIds: data.data.map((email) => email.id) };
+      if (!error && data) {
+        const refused = new Map(
+          ((data as { errors?: { index: number; message: string }[] }).errors ?? []).map((e) => [
+            e.index,
+            e.message,
+          ]),
+        );
+        const ids = data.data.map((email) => email.id);
+        const results = emails.map((_, index) => {
+          const message = refused.get(index);
+          return message === undefined
+            ? { id: ids.shift() ?? '' }
+            : { error: `refused: ${message}` };
+        });
+        return { kind: 'sent', results };
+      }
       const status = error?.statusCode ?? null;
       const message = `${error?.name ?? 'unknown_error'}: ${error?.message ?? 'no answer'}`;
       if (status === null) return { kind: 'retry', afterMs: null, error: message, maybeSent: true };

@@ -196,7 +196,7 @@ export async function sendNextBatch(ctx: ServiceContext, options: SenderOptions)
   }
 
   if (outcome.kind === 'sent') {
-    await finishBatch(ctx, batch.id, { state: 'sent', providerIds: outcome.providerIds });
+    await finishBatch(ctx, batch.id, { state: 'sent', results: outcome.results });
   } else if (outcome.kind === 'permanent') {
     await finishBatch(ctx, batch.id, { state: 'failed', error: outcome.error });
   } else {
@@ -219,7 +219,9 @@ export async function sendNextBatch(ctx: ServiceContext, options: SenderOptions)
 async function finishBatch(
   ctx: ServiceContext,
   batchId: string,
-  result: { state: 'sent'; providerIds: string[] } | { state: 'failed'; error: string },
+  result:
+    | { state: 'sent'; results: ({ id: string } | { error: string })[] }
+    | { state: 'failed'; error: string },
 ): Promise<void> {
   await ctx.db.transaction(async (tx) => {
     const now = ctx.now();
@@ -247,19 +249,33 @@ async function finishBatch(
       );
       return;
     }
-    // The provider answers ids in the order the emails were given, which is notification order.
-    const providerId = sql.join(
-      [
-        sql`CASE ${notifications.id}`,
-        ...members.map((member, i) => sql`WHEN ${member.id} THEN ${result.providerIds[i] ?? null}`),
-        sql`END`,
-      ],
-      sql` `,
-    );
+    // Results come in the order the emails were given, which is notification order. An email the
+    // provider refused (an invalid or suppressed address) is failed, visibly, on its own.
+    const column = (pick: (r: { id: string } | { error: string }) => string | null) =>
+      sql.join(
+        [
+          sql`CASE ${notifications.id}`,
+          ...members.map((member, i) => {
+            const r = result.results[i];
+            return sql`WHEN ${member.id} THEN ${r ? pick(r) : null}`;
+          }),
+          sql`END`,
+        ],
+        sql` `,
+      );
+    if (members.length === 0) return;
     await tx
       .update(notifications)
-      .set({ state: 'sent', sentAt: now, providerId: members.length ? providerId : null })
+      .set({
+        state: column((r) => ('id' in r ? 'sent' : 'failed')) as unknown as 'sent',
+        sentAt: now,
+        providerId: column((r) => ('id' in r ? r.id : null)),
+        error: column((r) => ('error' in r ? r.error : null)),
+      })
       .where(eq(notifications.batchId, batchId));
+    const refused = result.results.filter((r) => 'error' in r).length;
+    if (refused > 0)
+      console.error(`Email batch ${batchId}: the provider refused ${refused} address(es).`);
   });
 }
 
