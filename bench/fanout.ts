@@ -93,7 +93,7 @@ async function fanout(databaseUrl: string) {
   }
   const importMs = performance.now() - importStarted;
 
-  // The sender runs as in a server: started before, idling (1 s between rounds) until work comes.
+  // The sender runs as in a server: started before, idling (250 ms between rounds) until work comes.
   const stopSender = startEmailSender(
     candor,
     createMailer({ apiKey: fake.apiKey, baseUrl: fake.url }),

@@ -25,16 +25,12 @@ export function startEmailSender(
   const round = async () => {
     const ctx = candor.context('email-sender');
     try {
-      await formBatches(ctx, candor.email);
-      while (
-        !stopped &&
-        (await sendNextBatch(ctx, {
-          mailer,
-          owner,
-          ratePerSecond: candor.config.emailRatePerSecond,
-        }))
-      ) {
-        // Keep sending while batches are due; takeSendSlot paces the calls.
+      const sender = { mailer, owner, ratePerSecond: candor.config.emailRatePerSecond };
+      // Form one batch, send one: the first email leaves at once, however long the queue.
+      while (!stopped) {
+        const formed = await formBatches(ctx, candor.email, 1);
+        const sent = await sendNextBatch(ctx, sender);
+        if (!formed && !sent) break;
       }
       if (Date.now() - lastExpiry > 60_000) {
         lastExpiry = Date.now();
