@@ -24,19 +24,14 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '#config';
-import { openDatabase } from '#db/client.ts';
-import { migrate } from '#db/migrate.ts';
 import { subscribers } from '#db/schema/index.ts';
 import { startEmailSender } from '#jobs/email-sender.ts';
 import { newId } from '#lib/ids.ts';
-import { createCandor } from '#services/candor.ts';
-import { loadContent } from '#services/content/load-content.ts';
-import { syncContent } from '#services/content/sync-content.ts';
 import { createMailer } from '#services/email/mailer.ts';
 import { outboxCounts } from '#services/email/outbox.ts';
 import { addIncidentUpdate } from '#services/incidents/add-incident-update.ts';
 import { createIncident } from '#services/incidents/create-incident.ts';
-import { ensureInstanceSettings } from '#services/settings.ts';
+import { openCandor } from '#services/open.ts';
 import { importSubscribers } from '#services/subscribers/admin.ts';
 import { startFakeResend } from '../tests/support/fake-resend.ts';
 
@@ -49,7 +44,7 @@ const batchSize = 100;
 const mb = (kilobytes: number) => `${(kilobytes / 1024).toFixed(0)} MB`;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
-/** Opens the database and the services as src/boot.ts does, without HTTP. */
+/** Opens the services as start-up does (src/services/open.ts), without HTTP. */
 async function open(databaseUrl: string, env: Record<string, string> = {}) {
   const config = loadConfig({
     DATABASE_URL: databaseUrl,
@@ -57,19 +52,7 @@ async function open(databaseUrl: string, env: Record<string, string> = {}) {
     EMAIL_FROM: 'Acme Cloud Status <status@example.test>',
     ...env,
   });
-  const database = await openDatabase({ url: config.databaseUrl });
-  await migrate(database.client);
-  const content = await loadContent(config.contentDir);
-  const { pageId, sessionSecret } = await ensureInstanceSettings(database.db, config);
-  const candor = createCandor({
-    config,
-    db: database.db,
-    content,
-    pageId,
-    signingSecret: sessionSecret,
-  });
-  await syncContent(candor.context('content'), content.catalogue);
-  return { candor, database };
+  return openCandor(config);
 }
 
 /** (a) From the notify write to the last email accepted by the fake provider. */

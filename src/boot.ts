@@ -5,16 +5,11 @@ import type { Context } from 'hono';
 import { type App, createApp } from '#api/app.ts';
 import type { AppEnv } from '#api/env.ts';
 import type { Config } from '#config';
-import { openDatabase } from '#db/client.ts';
-import { migrate } from '#db/migrate.ts';
 import { startEmailSender } from '#jobs/email-sender.ts';
 import { startMaintenanceScheduler } from '#jobs/maintenance-scheduler.ts';
-import { type Candor, createCandor } from '#services/candor.ts';
-import { loadContent } from '#services/content/load-content.ts';
-import { syncContent } from '#services/content/sync-content.ts';
+import type { Candor } from '#services/candor.ts';
 import { createMailer } from '#services/email/mailer.ts';
-import { ensureInstanceSettings } from '#services/settings.ts';
-import { ensureRollups } from '#services/uptime/rebuild-rollups.ts';
+import { openCandor } from '#services/open.ts';
 import { createStaticFiles, loadPages, type PagesHandler } from './pages-bridge.ts';
 
 export interface Running {
@@ -34,22 +29,7 @@ export async function boot(
   config: Config,
   options: { pages?: boolean; emailSender?: boolean } = {},
 ): Promise<Running> {
-  const database = await openDatabase({
-    url: config.databaseUrl,
-    authToken: config.databaseAuthToken,
-  });
-  await migrate(database.client);
-  const content = await loadContent(config.contentDir);
-  const { pageId, sessionSecret } = await ensureInstanceSettings(database.db, config);
-  const candor = createCandor({
-    config,
-    db: database.db,
-    content,
-    pageId,
-    signingSecret: sessionSecret,
-  });
-  await syncContent(candor.context('content'), content.catalogue);
-  await ensureRollups(candor.context('content'));
+  const { candor, database } = await openCandor(config);
 
   const pages = options.pages === false ? undefined : await loadPages();
   const app = createApp(candor, pages ? { pages: await pagesRoute(pages, candor) } : {});

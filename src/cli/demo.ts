@@ -3,19 +3,13 @@
 // the same on every run (a seeded sequence), ending at the real present.
 import { rmSync } from 'node:fs';
 import { loadConfig } from '#config';
-import { openDatabase } from '#db/client.ts';
-import { migrate } from '#db/migrate.ts';
 import type { ComponentStatus, IncidentStatus, Severity } from '#domain/enums.ts';
-import { createCandor } from '#services/candor.ts';
-import { loadContent } from '#services/content/load-content.ts';
-import { syncContent } from '#services/content/sync-content.ts';
 import { addIncidentUpdate } from '#services/incidents/add-incident-update.ts';
 import { createIncident } from '#services/incidents/create-incident.ts';
 import { createMaintenance } from '#services/maintenances/create-maintenance.ts';
 import { runDueMaintenance } from '#services/maintenances/run-due-maintenance.ts';
+import { openCandor } from '#services/open.ts';
 import { listComponents } from '#services/read/load-admin.ts';
-import { ensureInstanceSettings } from '#services/settings.ts';
-import { ensureRollups } from '#services/uptime/rebuild-rollups.ts';
 
 const minute = 60_000;
 const hour = 60 * minute;
@@ -326,23 +320,7 @@ async function main() {
   const end = Date.now();
   // The catalogue exists from 140 days ago: 90 days of bars, and history reaching a second page.
   let clock = end - 140 * day;
-  const handle = await openDatabase({
-    url: config.databaseUrl,
-    authToken: config.databaseAuthToken,
-  });
-  await migrate(handle.client);
-  const content = await loadContent(config.contentDir);
-  const { pageId, sessionSecret } = await ensureInstanceSettings(handle.db, config);
-  const candor = createCandor({
-    config,
-    db: handle.db,
-    content,
-    pageId,
-    signingSecret: sessionSecret,
-    now: () => new Date(clock),
-  });
-  await syncContent(candor.context('content'), content.catalogue);
-  await ensureRollups(candor.context('content'));
+  const { candor, database: handle } = await openCandor(config, { now: () => new Date(clock) });
   const ids = Object.fromEntries(
     (await listComponents(handle.db)).map((c) => [c.contentKey ?? c.id, c.id]),
   );

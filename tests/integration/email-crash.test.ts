@@ -9,7 +9,7 @@ import {
   type RandomFaults,
   startFakeResend,
 } from '#tests/support/fake-resend.ts';
-import { type StartedServer, startServer } from '#tests/support/server.ts';
+import { apiClient, type StartedServer, startServer } from '#tests/support/server.ts';
 
 // The outbox's promise under the worst crash: the server is SIGKILLed in the middle of a
 // 1,000-subscriber fan-out, while the provider is processing one of its batches (it will send
@@ -58,18 +58,9 @@ async function waitFor<T>(
   }
 }
 
-async function api(server: StartedServer, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${server.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, json: text ? JSON.parse(text) : null };
-}
+/** The management API of `server`, with the bootstrap token. */
+const api = (server: StartedServer, method: string, path: string, body?: unknown) =>
+  apiClient(() => server.url, token)(method, path, body);
 
 interface OutboxRow {
   state: string;

@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type StartedServer, startServer } from '#tests/support/server.ts';
+import { apiClient, type StartedServer, startServer } from '#tests/support/server.ts';
 
 // The whole product as a user runs it: its own process, a real database file, the real content.
 
@@ -11,18 +11,9 @@ const token = 'integration-bootstrap-token-0123';
 const dir = mkdtempSync(join(tmpdir(), 'candor-server-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function api(server: StartedServer, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${server.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, json: text ? JSON.parse(text) : null };
-}
+/** The management API of `server`, with the bootstrap token. */
+const api = (server: StartedServer, method: string, path: string, body?: unknown) =>
+  apiClient(() => server.url, token)(method, path, body);
 
 const page = async (server: StartedServer, path: string) => {
   const response = await fetch(`${server.url}${path}`);

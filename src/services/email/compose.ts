@@ -10,7 +10,12 @@ import {
   maintenanceUpdates,
 } from '#db/schema/index.ts';
 import type { ComponentStatus } from '#domain/enums.ts';
-import { type EmailSite, renderConfirmEmail, renderUpdateEmail } from '#render/email.ts';
+import {
+  type EmailSite,
+  renderConfirmEmail,
+  renderUpdateEmail,
+  type UpdateEmailInput,
+} from '#render/email.ts';
 import {
   componentStatusLabels,
   incidentStatusLabels,
@@ -76,15 +81,8 @@ export function subscriberLinks(
   };
 }
 
-interface EventForEmail {
-  kind: 'incident' | 'maintenance';
-  title: string;
-  status: string;
-  bodyHtml: string;
-  bodyText: string;
-  components: string[];
-  url: string;
-}
+/** An update's public content, the same for every subscriber's email. */
+type EventForEmail = Omit<UpdateEmailInput, 'manageUrl' | 'unsubscribeUrl'>;
 
 /**
  * The public content of each update, by update id: title, status, body and the public
