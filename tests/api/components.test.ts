@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { componentGroups, componentStatusHistory } from '#db/schema/index.ts';
-import { type Harness, makeHarness } from '#tests/support/harness.ts';
+import { testContent } from '#tests/support/content.ts';
+import { type Harness, makeHarness, testClock } from '#tests/support/harness.ts';
 
 let h: Harness;
 beforeEach(async () => {
@@ -138,5 +139,25 @@ describe('positions in the public JSON', () => {
     const core = top[0];
     const children = json.components.filter((c: { group_id: string }) => c.group_id === core.id);
     expect(children.map((c: { position: number }) => c.position)).toEqual([1, 2]);
+  });
+});
+
+describe('start dates', () => {
+  it('default to the day of creation in the site time zone', async () => {
+    const late = await makeHarness({
+      clock: testClock(new Date('2026-11-20T23:30:00.000Z')),
+      content: testContent({ timeZone: 'Europe/Berlin' }),
+    });
+    try {
+      const { json } = await late.request('POST', '/api/v1/components', { name: 'Late' });
+      expect((await late.request('GET', `/api/v1/components/${json.id}`)).json.start_date).toBe(
+        '2026-11-21',
+      );
+      expect(
+        (await late.request('GET', `/api/v1/components/${late.ids.api}`)).json.start_date,
+      ).toBe('2026-11-21');
+    } finally {
+      late.close();
+    }
   });
 });

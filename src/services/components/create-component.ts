@@ -1,5 +1,6 @@
 import { components } from '#db/schema/index.ts';
 import type { Audience, ComponentStatus } from '#domain/enums.ts';
+import { dateInZone } from '#domain/time.ts';
 import { newId } from '#lib/ids.ts';
 import { recordAudit } from '../audit.ts';
 import type { ServiceContext } from '../context.ts';
@@ -42,7 +43,7 @@ export async function createComponent(
       position,
       showcase: input.showcase ?? true,
       onlyShowIfDegraded: input.onlyShowIfDegraded ?? false,
-      startDate: input.startDate ?? now.toISOString().slice(0, 10),
+      startDate: input.startDate ?? dateInZone(now, ctx.timeZone),
       createdAt: now,
       updatedAt: now,
     });

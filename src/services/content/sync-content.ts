@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Executor } from '#db/client.ts';
 import { componentGroups, components } from '#db/schema/index.ts';
+import { dateInZone } from '#domain/time.ts';
 import { newId } from '#lib/ids.ts';
 import { recordAudit } from '../audit.ts';
 import { startStatusHistory } from '../components/set-status.ts';
@@ -111,7 +112,7 @@ async function syncComponent(
     contentKey: declared.key,
     ...fields,
     status: 'operational',
-    startDate: declared.start_date ?? now.toISOString().slice(0, 10),
+    startDate: declared.start_date ?? dateInZone(now, ctx.timeZone),
     createdAt: now,
     updatedAt: now,
   });
