@@ -27,7 +27,7 @@ const outboxEntry = z
 /** The events that change a subscriber; others are recorded and ignored. */
 const deliveryEvent = z.object({
   type: z.string(),
-  data: z.object({ to: z.union([z.string(), z.array(z.string())]).optional() }).passthrough(),
+  data: z.looseObject({ to: z.union([z.string(), z.array(z.string())]).optional() }),
 });
 
 export const outboxRouter = newRouter().openapi(
