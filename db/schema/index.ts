@@ -4,3 +4,4 @@ export * from './incidents.ts';
 export * from './maintenances.ts';
 export * from './outbox.ts';
 export * from './subscribers.ts';
+export * from './people.ts';

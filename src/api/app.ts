@@ -19,6 +19,7 @@ import { subscribersRouter } from './subscribers.ts';
 import { tokensRouter } from './tokens.ts';
 import { unsubscribeRouter } from './unsubscribe.ts';
 import { uptimeRouter } from './uptime.ts';
+import { usersRouter } from './users.ts';
 
 const domainStatus: Record<DomainError['code'], number> = {
   not_found: 404,
@@ -60,8 +61,9 @@ export function createApp(candor: Candor, options: AppOptions = {}) {
       onError: () => problem(413, `The request body is larger than ${maxBodyBytes} bytes.`),
     }),
   );
-  app.use('/api/v1/tokens', requireScope('admin'));
-  app.use('/api/v1/tokens/*', requireScope('admin'));
+  for (const path of ['/api/v1/tokens', '/api/v1/tokens/*', '/api/v1/users', '/api/v1/users/*']) {
+    app.use(path, requireScope('admin'));
+  }
   // Subscriber addresses are personal data: even reading them takes a write token.
   for (const path of [
     '/api/v1/subscribers',
@@ -84,6 +86,7 @@ export function createApp(candor: Candor, options: AppOptions = {}) {
   v1.route('/', maintenancesRouter);
   v1.route('/', tokensRouter);
   v1.route('/', subscribersRouter);
+  v1.route('/', usersRouter);
   v1.route('/', outboxRouter);
   v1.route('/', webhooksRouter);
   v1.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {

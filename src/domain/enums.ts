@@ -66,3 +66,7 @@ export type NotificationState = (typeof notificationStates)[number];
 
 export const batchStates = ['pending', 'sent', 'failed'] as const;
 export type BatchState = (typeof batchStates)[number];
+
+/** Viewers read the internal page; editors also run incidents; admins also manage people. */
+export const userRoles = ['viewer', 'editor', 'admin'] as const;
+export type UserRole = (typeof userRoles)[number];

@@ -4,6 +4,14 @@ import { createRateLimiter } from '#lib/rate-limit.ts';
 import type { Content } from './content/load-content.ts';
 import type { ServiceContext } from './context.ts';
 import type { EmailSettings } from './email/compose.ts';
+import {
+  createSignInThrottle,
+  type SignedIn,
+  type SignInResult,
+  sessionUser,
+  signIn,
+  signOut,
+} from './people/sessions.ts';
 import { cached } from './read/cached.ts';
 import { loadPublicComponentHistory } from './read/load-feed.ts';
 import { loadPublicHistory } from './read/load-history.ts';
@@ -49,6 +57,12 @@ export interface Candor {
   email: EmailSettings;
   /** Subscriptions per IP address per minute. */
   subscribeLimiter: ReturnType<typeof createRateLimiter>;
+  /** Sign-in for the people who run the page (src/services/people/). */
+  people: {
+    signIn(input: { email: string; password: string; ip: string }): Promise<SignInResult>;
+    sessionUser(token: string): Promise<SignedIn | null>;
+    signOut(token: string): Promise<void>;
+  };
   /** What the public subscription pages do; links are checked against the signing secret. */
   subscriptions: {
     subscribe(input: { email: string; componentIds: string[] | null }): Promise<void>;
@@ -89,6 +103,7 @@ export function createCandor(options: CandorOptions): Candor {
     changed,
     timeZone: content.site.time_zone,
   });
+  const throttle = createSignInThrottle();
   const email: EmailSettings = {
     from:
       config.emailFrom ?? `${content.site.name} Status <status@${new URL(site.siteUrl).hostname}>`,
@@ -109,6 +124,11 @@ export function createCandor(options: CandorOptions): Candor {
       limit: config.subscribeLimitPerMinute,
       windowMs: 60_000,
     }),
+    people: {
+      signIn: (input) => signIn(context('sign-in'), throttle, input),
+      sessionUser: (token) => sessionUser(context('session'), token),
+      signOut: (token) => signOut(context('session'), token),
+    },
     subscriptions: {
       subscribe: (input) => subscribe(context('subscriber'), input),
       confirm: (token) => confirmSubscription(context('subscriber'), email.secret, token),

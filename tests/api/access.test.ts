@@ -38,6 +38,13 @@ const routes: [method: string, path: string, needs: 'read' | 'write' | 'admin'][
   ['GET', '/api/v1/tokens', 'admin'],
   ['POST', '/api/v1/tokens', 'admin'],
   ['DELETE', '/api/v1/tokens/x', 'admin'],
+  ['GET', '/api/v1/users', 'admin'],
+  ['POST', '/api/v1/users', 'admin'],
+  ['PATCH', '/api/v1/users/x', 'admin'],
+  ['DELETE', '/api/v1/users/x', 'admin'],
+  ['GET', '/api/v1/subscribers', 'write'],
+  ['POST', '/api/v1/subscribers', 'write'],
+  ['GET', '/api/v1/outbox', 'write'],
 ];
 
 const rank = { read: 0, write: 1, admin: 2 };

@@ -26,6 +26,8 @@ describe('GET /api/v1/openapi.json', () => {
       '/api/v1/subscribers/{id}',
       '/api/v1/tokens',
       '/api/v1/tokens/{id}',
+      '/api/v1/users',
+      '/api/v1/users/{id}',
     ]);
     const create = json.paths['/api/v1/incidents'].post;
     const schema = create.requestBody.content['application/json'].schema;
