@@ -1,0 +1,87 @@
+import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type StartedServer, startServer } from '#tests/support/server.ts';
+
+// Signing in as a browser does: a form post with an Origin header, a cookie back.
+
+let server: StartedServer;
+let password = '';
+beforeAll(async () => {
+  server = await startServer({ SITE_URL: 'https://status.example.test' });
+  const created = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      './src/preload.mjs',
+      'src/cli/user.ts',
+      'create',
+      '--email',
+      'Ops@Example.com',
+      '--role',
+      'admin',
+    ],
+    {
+      env: { PATH: process.env.PATH ?? '', DATABASE_URL: `file:${server.dataDir}/candor.db` },
+      encoding: 'utf8',
+    },
+  );
+  expect(created.status, created.stderr).toBe(0);
+  password = created.stdout.trim().split('\n').at(-1) ?? '';
+});
+afterAll(() => server.stop());
+
+const login = (form: Record<string, string>, origin: string | null = server.url) =>
+  fetch(`${server.url}/login?next=/history`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...(origin ? { origin } : {}) },
+    body: new URLSearchParams(form),
+    redirect: 'manual',
+  });
+
+describe('sign-in', () => {
+  it('sets an HttpOnly, SameSite=Lax, Secure session cookie and returns to the page asked for', async () => {
+    const response = await login({ email: 'ops@example.com', password });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/history');
+    const cookie = response.headers.get('set-cookie') ?? '';
+    expect(cookie).toMatch(/^candor_session=[\w-]{43};/);
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+    expect(cookie).toMatch(/Secure/i);
+    const session = cookie.split(';')[0] ?? '';
+    const out = await fetch(`${server.url}/logout`, {
+      method: 'POST',
+      headers: { origin: server.url, cookie: session },
+      redirect: 'manual',
+    });
+    expect(out.status).toBe(303);
+    expect(out.headers.get('set-cookie')).toMatch(
+      /candor_session=;|Max-Age=0|Expires=Thu, 01 Jan 1970/i,
+    );
+  });
+
+  it('answers the same for an unknown account and a wrong password, and sets no cookie', async () => {
+    const unknown = await login({ email: 'nobody@example.com', password });
+    const wrong = await login({ email: 'ops@example.com', password: 'not the right password' });
+    expect([unknown.status, wrong.status]).toEqual([401, 401]);
+    const strip = (html: string) => html.replace(/value="[^"]*"/g, '');
+    expect(strip(await unknown.text())).toBe(strip(await wrong.text()));
+    expect(unknown.headers.get('set-cookie')).toBeNull();
+  });
+
+  it('refuses a sign-in posted from another site', async () => {
+    expect(
+      (await login({ email: 'ops@example.com', password }, 'https://evil.example')).status,
+    ).toBe(403);
+  });
+
+  it('never sends the visitor to another site after signing in', async () => {
+    const response = await fetch(`${server.url}/login?next=//evil.example/x`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
+      body: new URLSearchParams({ email: 'ops@example.com', password }),
+      redirect: 'manual',
+    });
+    expect(response.headers.get('location')).toBe('/');
+  });
+});
