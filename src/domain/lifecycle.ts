@@ -50,3 +50,19 @@ export function defaultNextUpdateAt(
   if (minutes === null || status === 'resolved') return null;
   return new Date(now.getTime() + minutes * 60_000);
 }
+
+const reviewDays: Record<Severity, number> = { sev1: 1, sev2: 3, sev3: 7, sev4: 7, sev5: 7 };
+
+/**
+ * When the post-incident review is due: SEV-1 within 24 hours of resolution, SEV-2 within 3 days,
+ * every other incident within 7 days.
+ * @example reviewDueAt('sev2', new Date('2026-01-01T00:00:00Z')) // 2026-01-04T00:00:00Z
+ */
+export function reviewDueAt(severity: Severity, resolvedAt: Date): Date {
+  return new Date(resolvedAt.getTime() + reviewDays[severity] * 86_400_000);
+}
+
+/** Whether a promised next update has passed without one. */
+export function isOverdue(nextUpdateAt: Date | null, now: Date): boolean {
+  return nextUpdateAt !== null && nextUpdateAt.getTime() < now.getTime();
+}

@@ -15,6 +15,7 @@ import {
 import { cached } from './read/cached.ts';
 import { loadPublicComponentHistory } from './read/load-feed.ts';
 import { loadPublicHistory } from './read/load-history.ts';
+import { loadInternalIncident, loadInternalStatus } from './read/load-internal.ts';
 import {
   loadPublicIncident,
   loadPublicMaintenance,
@@ -57,6 +58,11 @@ export interface Candor {
   email: EmailSettings;
   /** Subscriptions per IP address per minute. */
   subscribeLimiter: ReturnType<typeof createRateLimiter>;
+  /** Reads for signed-in people: every audience. Never used by a public output. */
+  internalReads: {
+    status(): ReturnType<typeof loadInternalStatus>;
+    incident(id: string): ReturnType<typeof loadInternalIncident>;
+  };
   /** Sign-in for the people who run the page (src/services/people/). */
   people: {
     signIn(input: { email: string; password: string; ip: string }): Promise<SignInResult>;
@@ -124,6 +130,10 @@ export function createCandor(options: CandorOptions): Candor {
       limit: config.subscribeLimitPerMinute,
       windowMs: 60_000,
     }),
+    internalReads: {
+      status: () => loadInternalStatus(db, now()),
+      incident: (id) => loadInternalIncident(db, id, now()),
+    },
     people: {
       signIn: (input) => signIn(context('sign-in'), throttle, input),
       sessionUser: (token) => sessionUser(context('session'), token),

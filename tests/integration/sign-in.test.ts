@@ -75,6 +75,86 @@ describe('sign-in', () => {
     ).toBe(403);
   });
 
+  it('opens the internal page to people signed in, with internal incidents and notes, never cached', async () => {
+    const anonymous = await fetch(`${server.url}/internal`, { redirect: 'manual' });
+    expect(anonymous.status).toBe(303);
+    expect(anonymous.headers.get('location')).toBe('/login?next=%2Finternal');
+    expect(anonymous.headers.get('cache-control')).toBe('private, no-store');
+
+    const signedIn = await login({ email: 'ops@example.com', password });
+    const cookie = (signedIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const created = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        './src/preload.mjs',
+        'src/cli/token.ts',
+        'create',
+        '--name',
+        'test',
+        '--scope',
+        'write',
+      ],
+      {
+        env: { PATH: process.env.PATH ?? '', DATABASE_URL: `file:${server.dataDir}/candor.db` },
+        encoding: 'utf8',
+      },
+    );
+    const apiToken = created.stdout.trim().split('\n').at(-1) ?? '';
+    const post = (path: string, body: unknown) =>
+      fetch(`${server.url}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${apiToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }).then((r) => r.json());
+    const internal = await post('/api/v1/incidents', {
+      title: 'Runner pool exhausted',
+      status: 'investigating',
+      body: 'Internal only.',
+      audience: 'internal',
+      severity: 'sev2',
+    });
+    const open = await post('/api/v1/incidents', {
+      title: 'Slow API',
+      status: 'investigating',
+      body: 'Looking.',
+      severity: 'sev1',
+    });
+    await post(`/api/v1/incidents/${open.id}/updates`, {
+      status: 'investigating',
+      body: 'NOTE: shard 7 is hot',
+      audience: 'internal',
+    });
+
+    const page = await fetch(`${server.url}/internal`, { headers: { cookie } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('cache-control')).toBe('private, no-store');
+    expect(page.headers.get('x-robots-tag')).toBe('noindex');
+    const html = await page.text();
+    for (const text of [
+      'Runner pool exhausted',
+      'Internal only',
+      'SEV2',
+      'Slow API',
+      'SEV1',
+      'Deploy pipeline',
+    ]) {
+      expect(html).toContain(text);
+    }
+    const detail = await (
+      await fetch(`${server.url}/internal/incidents/${open.id}`, { headers: { cookie } })
+    ).text();
+    expect(detail).toContain('NOTE: shard 7 is hot');
+    expect(detail).toContain('Internal note');
+    const publicPage = await (await fetch(`${server.url}/incidents/${open.id}`)).text();
+    expect(publicPage).not.toContain('shard 7');
+    expect(
+      (await fetch(`${server.url}/internal/incidents/${internal.id}`, { headers: { cookie } }))
+        .status,
+    ).toBe(200);
+    expect((await fetch(`${server.url}/incidents/${internal.id}`)).status).toBe(404);
+  });
+
   it('never sends the visitor to another site after signing in', async () => {
     const response = await fetch(`${server.url}/login?next=//evil.example/x`, {
       method: 'POST',

@@ -4,7 +4,9 @@ import {
   canMoveIncident,
   canMoveMaintenance,
   defaultNextUpdateAt,
+  isOverdue,
   maintenanceIsActive,
+  reviewDueAt,
 } from '#domain/lifecycle.ts';
 
 describe('canMoveIncident', () => {
@@ -55,5 +57,26 @@ describe('defaultNextUpdateAt', () => {
   });
   it('promises nothing once resolved', () => {
     expect(defaultNextUpdateAt('sev1', 'resolved', now)).toBeNull();
+  });
+});
+
+describe('reviewDueAt and isOverdue', () => {
+  const resolved = new Date('2026-01-01T00:00:00.000Z');
+  it.each([
+    ['sev1', '2026-01-02T00:00:00.000Z'],
+    ['sev2', '2026-01-04T00:00:00.000Z'],
+    ['sev3', '2026-01-08T00:00:00.000Z'],
+    ['sev5', '2026-01-08T00:00:00.000Z'],
+  ] as const)('a %s review is due %s', (severity, due) => {
+    expect(reviewDueAt(severity, resolved).toISOString()).toBe(due);
+  });
+  it('calls a passed promise overdue, and no promise never', () => {
+    expect(isOverdue(new Date('2026-01-01T00:00:00Z'), new Date('2026-01-01T00:00:01Z'))).toBe(
+      true,
+    );
+    expect(isOverdue(new Date('2026-01-01T00:00:02Z'), new Date('2026-01-01T00:00:01Z'))).toBe(
+      false,
+    );
+    expect(isOverdue(null, new Date())).toBe(false);
   });
 });

@@ -1,0 +1,52 @@
+// The internal read model: everything, for people signed in. Built on the admin reads; never
+// used by a public output.
+
+import type { Database } from '#db/client.ts';
+import { componentGroups } from '#db/schema/index.ts';
+import { isOverdue, reviewDueAt } from '#domain/lifecycle.ts';
+import { getIncident, listComponents, listIncidents, listMaintenances } from './load-admin.ts';
+
+/** Resolved incidents stay on the internal page this long, with their review due date. */
+const recentDays = 14;
+
+export async function loadInternalStatus(db: Database, now: Date) {
+  const groups = await db.select().from(componentGroups);
+  const components = await listComponents(db);
+  const open = await listIncidents(db, { status: 'unresolved', limit: 200 });
+  const since = new Date(now.getTime() - recentDays * 86_400_000);
+  const resolved = (await listIncidents(db, { status: 'resolved', since, limit: 100 })).filter(
+    (incident) => incident.resolvedAt && incident.resolvedAt >= since,
+  );
+  const maintenances = (await listMaintenances(db, 50)).filter((m) => m.status !== 'completed');
+  return {
+    groups: groups.sort((a, b) => a.position - b.position),
+    components,
+    open: open.map((incident) => ({
+      ...incident,
+      overdue: incident.audience === 'public' && isOverdue(incident.nextUpdateAt, now),
+    })),
+    resolved: resolved.map((incident) => ({
+      ...incident,
+      reviewDueAt: reviewDueAt(incident.severity, incident.resolvedAt as Date),
+    })),
+    maintenances,
+  };
+}
+export type InternalStatus = Awaited<ReturnType<typeof loadInternalStatus>>;
+
+export async function loadInternalIncident(db: Database, id: string, now: Date) {
+  try {
+    const incident = await getIncident(db, id);
+    return {
+      ...incident,
+      overdue:
+        incident.status !== 'resolved' &&
+        incident.audience === 'public' &&
+        isOverdue(incident.nextUpdateAt, now),
+      reviewDueAt: incident.resolvedAt ? reviewDueAt(incident.severity, incident.resolvedAt) : null,
+    };
+  } catch {
+    return null;
+  }
+}
+export type InternalIncident = NonNullable<Awaited<ReturnType<typeof loadInternalIncident>>>;
