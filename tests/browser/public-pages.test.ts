@@ -260,6 +260,7 @@ describe('every public page on the demo data, in light and dark, on desktop and 
       path: () => paths.componentDay,
     },
     { slug: 'subscribe', title: 'the subscription form', path: () => '/subscribe' },
+    { slug: 'login', title: 'the sign-in page', path: () => '/login' },
     { slug: 'not-found', title: 'the not-found page', path: () => '/no-such-page', status: 404 },
   ];
 
