@@ -3,10 +3,28 @@ import { defineMiddleware } from 'astro:middleware';
 /** The session cookie: HttpOnly, SameSite=Lax, Secure when the site is served over https. */
 export const sessionCookie = 'candor_session';
 
-// Reads the signed-in user, if any, for pages that need one. Public pages never look at it, so
-// their bytes are the same for everyone.
+/**
+ * Security headers for every page. Pages carry no script at all, so the policy forbids scripts
+ * outright; styles are inlined by the build. Pages may not be framed (the embeddable status line
+ * is a separate route, /embed/status, with its own policy).
+ */
+const pageHeaders = {
+  'Content-Security-Policy':
+    "default-src 'self'; script-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'strict-origin-when-cross-origin',
+  'X-Frame-Options': 'DENY',
+};
+
+// Reads the signed-in user, if any, for pages that need one (public pages never look at it, so
+// their bytes are the same for everyone), and adds the security headers.
 export const onRequest = defineMiddleware(async (context, next) => {
   const token = context.cookies.get(sessionCookie)?.value;
   context.locals.user = token ? await context.locals.candor.people.sessionUser(token) : null;
-  return next();
+  const response = await next();
+  for (const [name, value] of Object.entries(pageHeaders)) response.headers.set(name, value);
+  if (context.locals.candor.site.siteUrl.startsWith('https://')) {
+    response.headers.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+  }
+  return response;
 });

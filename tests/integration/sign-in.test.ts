@@ -155,6 +155,26 @@ describe('sign-in', () => {
     expect((await fetch(`${server.url}/incidents/${internal.id}`)).status).toBe(404);
   });
 
+  it('sends security headers with every page: no script, no framing, HSTS over https', async () => {
+    for (const path of ['/', '/login', '/no-such-page']) {
+      const response = await fetch(`${server.url}${path}`);
+      const csp = response.headers.get('content-security-policy') ?? '';
+      expect(csp).toContain("script-src 'none'");
+      expect(csp).toContain("object-src 'none'");
+      expect(csp).toContain("base-uri 'none'");
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
+      expect(response.headers.get('strict-transport-security')).toBe(
+        'max-age=31536000; includeSubDomains',
+      );
+      expect(await response.text()).not.toMatch(/<script/i);
+    }
+    // The embeddable status line may be framed anywhere.
+    const embed = await fetch(`${server.url}/embed/status`);
+    expect(embed.headers.get('content-security-policy')).toContain('frame-ancestors *');
+  });
+
   it('never sends the visitor to another site after signing in', async () => {
     const response = await fetch(`${server.url}/login?next=//evil.example/x`, {
       method: 'POST',
