@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { Candor } from '#services/candor.ts';
 import { DomainError } from '#services/errors.ts';
+import { auditRouter } from './audit.ts';
 import { requireMethodScope, requireScope } from './auth.ts';
 import { badgesRouter } from './badges.ts';
 import { componentsRouter } from './components.ts';
@@ -61,7 +62,13 @@ export function createApp(candor: Candor, options: AppOptions = {}) {
       onError: () => problem(413, `The request body is larger than ${maxBodyBytes} bytes.`),
     }),
   );
-  for (const path of ['/api/v1/tokens', '/api/v1/tokens/*', '/api/v1/users', '/api/v1/users/*']) {
+  for (const path of [
+    '/api/v1/tokens',
+    '/api/v1/tokens/*',
+    '/api/v1/users',
+    '/api/v1/users/*',
+    '/api/v1/audit',
+  ]) {
     app.use(path, requireScope('admin'));
   }
   // Subscriber addresses are personal data: even reading them takes a write token.
@@ -87,6 +94,7 @@ export function createApp(candor: Candor, options: AppOptions = {}) {
   v1.route('/', tokensRouter);
   v1.route('/', subscribersRouter);
   v1.route('/', usersRouter);
+  v1.route('/', auditRouter);
   v1.route('/', outboxRouter);
   v1.route('/', webhooksRouter);
   v1.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {

@@ -45,6 +45,7 @@ const routes: [method: string, path: string, needs: 'read' | 'write' | 'admin'][
   ['GET', '/api/v1/subscribers', 'write'],
   ['POST', '/api/v1/subscribers', 'write'],
   ['GET', '/api/v1/outbox', 'write'],
+  ['GET', '/api/v1/audit', 'admin'],
 ];
 
 const rank = { read: 0, write: 1, admin: 2 };

@@ -13,6 +13,7 @@ describe('GET /api/v1/openapi.json', () => {
     expect(status).toBe(200);
     expect(json.openapi).toBe('3.1.0');
     expect(Object.keys(json.paths).sort()).toEqual([
+      '/api/v1/audit',
       '/api/v1/components',
       '/api/v1/components/{id}',
       '/api/v1/incidents',

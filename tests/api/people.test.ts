@@ -127,3 +127,23 @@ describe('sessions', () => {
     });
   });
 });
+
+describe('audit API (admin)', () => {
+  it('tells who did what to which entity, newest first, with before and after', async () => {
+    const { json } = await createUser('dana@example.com', 'viewer');
+    await h.request('PATCH', `/api/v1/users/${json.id}`, { role: 'editor' });
+    const { status, json: entries } = await h.request(
+      'GET',
+      `/api/v1/audit?entity_type=user&entity_id=${json.id}`,
+    );
+    expect(status).toBe(200);
+    expect(entries.map((e: { action: string }) => e.action)).toEqual([
+      'user.updated',
+      'user.created',
+    ]);
+    expect(entries[0]).toMatchObject({
+      actor: 'bootstrap',
+      detail: { before: { role: 'viewer' }, after: { role: 'editor' } },
+    });
+  });
+});
