@@ -1,6 +1,7 @@
 // Candor's entry: `node --import ./src/preload.mjs src/server.ts` (npm run serve).
 import { ConfigError, loadConfig } from '#config';
 import { ContentError } from '#services/content/load-content.ts';
+import { issueSetupToken } from '#services/people/setup.ts';
 import { boot } from './boot.ts';
 
 try {
@@ -11,6 +12,12 @@ try {
   console.log(
     `Candor is serving ${running.candor.site.site.name} at ${running.url} (ready in ${ms} ms)`,
   );
+  const setupToken = await issueSetupToken(running.candor.context('setup'));
+  if (setupToken) {
+    console.log(
+      `No one can sign in yet. Create the first admin within 24 hours at: ${running.candor.site.siteUrl}/setup?token=${setupToken}`,
+    );
+  }
   if (!config.bootstrapToken) {
     console.log(
       'The management API needs a token: set BOOTSTRAP_TOKEN, or run npm run token -- create.',

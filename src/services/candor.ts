@@ -12,6 +12,7 @@ import {
   signIn,
   signOut,
 } from './people/sessions.ts';
+import { completeSetup, setupTokenValid } from './people/setup.ts';
 import { cached } from './read/cached.ts';
 import { loadPublicComponentHistory } from './read/load-feed.ts';
 import { loadPublicHistory } from './read/load-history.ts';
@@ -68,6 +69,11 @@ export interface Candor {
     signIn(input: { email: string; password: string; ip: string }): Promise<SignInResult>;
     sessionUser(token: string): Promise<SignedIn | null>;
     signOut(token: string): Promise<void>;
+    setupValid(token: string): Promise<boolean>;
+    completeSetup(
+      token: string,
+      input: { email: string; name: string; password: string },
+    ): Promise<unknown>;
   };
   /** What the public subscription pages do; links are checked against the signing secret. */
   subscriptions: {
@@ -138,6 +144,8 @@ export function createCandor(options: CandorOptions): Candor {
       signIn: (input) => signIn(context('sign-in'), throttle, input),
       sessionUser: (token) => sessionUser(context('session'), token),
       signOut: (token) => signOut(context('session'), token),
+      setupValid: (token) => setupTokenValid(context('setup'), token),
+      completeSetup: (token, input) => completeSetup(context('setup'), token, input),
     },
     subscriptions: {
       subscribe: (input) => subscribe(context('subscriber'), input),
