@@ -32,6 +32,9 @@ export const incidents = sqliteTable(
     incidentCommander: text('incident_commander'),
     commsLead: text('comms_lead'),
     technicalLead: text('technical_lead'),
+    /** Internal: how many customers are hurt, and what it costs the business, in words. */
+    customersAffected: integer('customers_affected'),
+    businessImpact: text('business_impact'),
     ...timestamps,
   },
   (table) => [

@@ -80,6 +80,8 @@ export const incidentsRouter = newRouter()
         incidentCommander: input.incident_commander,
         commsLead: input.comms_lead,
         technicalLead: input.technical_lead,
+        customersAffected: input.customers_affected,
+        businessImpact: input.business_impact,
       });
       return c.json({ id }, 201);
     },
@@ -127,6 +129,8 @@ export const incidentsRouter = newRouter()
         incidentCommander: input.incident_commander,
         commsLead: input.comms_lead,
         technicalLead: input.technical_lead,
+        customersAffected: input.customers_affected,
+        businessImpact: input.business_impact,
       });
       return c.json(incidentOutput(await getIncident(candor.db, id), candor.site.siteUrl), 200);
     },

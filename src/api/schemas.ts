@@ -31,6 +31,8 @@ const componentStatusMap = z
   .record(z.string().min(1), componentStatus)
   .meta({ example: { kctbh9vrtdwd: 'partial_outage' } });
 const person = z.string().trim().min(1).max(200).nullable();
+const customersAffected = z.number().int().min(0).max(1_000_000_000).nullable();
+const businessImpact = z.string().trim().min(1).max(2000).nullable();
 
 export const createComponentBody = z
   .strictObject({
@@ -70,6 +72,8 @@ export const createIncidentBody = z
     incident_commander: person.optional(),
     comms_lead: person.optional(),
     technical_lead: person.optional(),
+    customers_affected: customersAffected.optional(),
+    business_impact: businessImpact.optional(),
   })
   .meta({ id: 'CreateIncident' });
 
@@ -87,6 +91,8 @@ export const updateIncidentBody = z
     incident_commander: person.optional(),
     comms_lead: person.optional(),
     technical_lead: person.optional(),
+    customers_affected: customersAffected.optional(),
+    business_impact: businessImpact.optional(),
   })
   .meta({
     id: 'UpdateIncident',
@@ -215,6 +221,8 @@ export const incidentOut = z
     incident_commander: z.string().nullable(),
     comms_lead: z.string().nullable(),
     technical_lead: z.string().nullable(),
+    customers_affected: z.number().int().nullable(),
+    business_impact: z.string().nullable(),
     components: z.array(z.string()),
     updates: z.array(incidentUpdateOut),
     url: z.string(),

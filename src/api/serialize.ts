@@ -42,6 +42,8 @@ export function incidentOutput(row: AdminIncident, siteUrl: string) {
     incident_commander: row.incidentCommander,
     comms_lead: row.commsLead,
     technical_lead: row.technicalLead,
+    customers_affected: row.customersAffected,
+    business_impact: row.businessImpact,
     components: row.componentIds,
     updates: row.updates.map((update) => ({
       id: update.id,

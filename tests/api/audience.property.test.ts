@@ -52,6 +52,8 @@ const internalIncidentFields = [
   'detectedAt',
   'acknowledgedAt',
   'impactOverridden',
+  'customersAffected',
+  'businessImpact',
 ] as const;
 type InternalIncidentField = (typeof internalIncidentFields)[number];
 
@@ -268,6 +270,8 @@ const internalKeys = new Set([
   'incident_commander',
   'comms_lead',
   'technical_lead',
+  'customers_affected',
+  'business_impact',
   'detected_at',
   'acknowledged_at',
   'author',
@@ -446,6 +450,8 @@ async function populate(h: Harness, world: World, scenario: Scenario): Promise<v
         incident_commander: secret(world, `incident ${i} commander`),
         comms_lead: secret(world, `incident ${i} comms lead`),
         technical_lead: secret(world, `incident ${i} technical lead`),
+        customers_affected: 1234 + i,
+        business_impact: secret(world, `incident ${i} business impact`),
         severity: spec.severity,
         type: spec.type,
       });

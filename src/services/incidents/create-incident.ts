@@ -35,6 +35,8 @@ export interface CreateIncidentInput {
   incidentCommander?: string | null | undefined;
   commsLead?: string | null | undefined;
   technicalLead?: string | null | undefined;
+  customersAffected?: number | null | undefined;
+  businessImpact?: string | null | undefined;
 }
 
 /**
@@ -75,6 +77,8 @@ export async function createIncident(
       incidentCommander: input.incidentCommander ?? null,
       commsLead: input.commsLead ?? null,
       technicalLead: input.technicalLead ?? null,
+      customersAffected: input.customersAffected ?? null,
+      businessImpact: input.businessImpact ?? null,
       createdAt: now,
       updatedAt: now,
     });

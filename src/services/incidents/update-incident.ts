@@ -20,6 +20,8 @@ export interface UpdateIncidentInput {
   incidentCommander?: string | null | undefined;
   commsLead?: string | null | undefined;
   technicalLead?: string | null | undefined;
+  customersAffected?: number | null | undefined;
+  businessImpact?: string | null | undefined;
 }
 
 /**
@@ -65,6 +67,8 @@ export async function updateIncident(
         incidentCommander: keep(input.incidentCommander, current.incidentCommander),
         commsLead: keep(input.commsLead, current.commsLead),
         technicalLead: keep(input.technicalLead, current.technicalLead),
+        customersAffected: keep(input.customersAffected, current.customersAffected),
+        businessImpact: keep(input.businessImpact, current.businessImpact),
         updatedAt: publicChange ? ctx.now() : current.updatedAt,
       })
       .where(eq(incidents.id, id));
