@@ -148,6 +148,7 @@ describe('sign-in', () => {
     expect(detail).toContain('Internal note');
     const publicPage = await (await fetch(`${server.url}/incidents/${open.id}`)).text();
     expect(publicPage).not.toContain('shard 7');
+    expect(publicPage).not.toContain('Checkout conversions');
     expect(
       (await fetch(`${server.url}/internal/incidents/${internal.id}`, { headers: { cookie } }))
         .status,
