@@ -30,3 +30,13 @@ export const sessions = sqliteTable(
   },
   (table) => [index('sessions_user').on(table.userId)],
 );
+
+/** Personal links to the internal feeds (feed readers cannot sign in). One per person. */
+export const feedTokens = sqliteTable('feed_tokens', {
+  tokenHash: text('token_hash').primaryKey(),
+  userId: text('user_id')
+    .notNull()
+    .unique()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  createdAt: instant('created_at').notNull(),
+});

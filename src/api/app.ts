@@ -13,6 +13,7 @@ import type { AppEnv } from './env.ts';
 import { feedsRouter } from './feeds.ts';
 import { healthRouter } from './health.ts';
 import { incidentsRouter } from './incidents.ts';
+import { internalFeedsRouter } from './internal-feeds.ts';
 import { maintenancesRouter } from './maintenances.ts';
 import { problem } from './problem.ts';
 import { statuspageRouter } from './statuspage.ts';
@@ -54,6 +55,7 @@ export function createApp(candor: Candor, options: AppOptions = {}) {
   app.route('/', embedRouter);
   app.route('/', uptimeRouter);
   app.route('/', unsubscribeRouter);
+  app.route('/', internalFeedsRouter);
 
   app.use(
     '/api/v1/*',

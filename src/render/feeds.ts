@@ -32,6 +32,8 @@ export interface HistoryFeed {
   maintenances: readonly PublicMaintenance[];
   /** Set for a component's own feed. */
   component?: Pick<PublicComponent, 'id' | 'name'>;
+  /** The employees' feed: every incident, links to the internal pages. Never a public output. */
+  internal?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -176,13 +178,15 @@ export function entryHtml(event: FeedEvent, timeZone: string): string {
 // Links and ids
 // ---------------------------------------------------------------------------------------------
 
-function eventLink(page: PageInfo, event: FeedEvent): string {
-  const path = event.kind === 'incident' ? 'incidents' : 'maintenance';
+function eventLink(page: PageInfo, event: FeedEvent, internal = false): string {
+  const path =
+    event.kind === 'incident' ? (internal ? 'internal/incidents' : 'incidents') : 'maintenance';
   return `${page.url}/${path}/${encodeURIComponent(event.id)}`;
 }
 
 /** The path of a feed's page under the site URL: '' for the whole site, or the component's. */
 function basePath(feed: HistoryFeed): string {
+  if (feed.internal) return '/internal';
   return feed.component ? `/components/${encodeURIComponent(feed.component.id)}` : '';
 }
 
@@ -193,6 +197,7 @@ function tagUri(page: PageInfo, specific: string): string {
 }
 
 function feedTitle(feed: HistoryFeed): string {
+  if (feed.internal) return `${feed.page.name} Status - Internal Incident History`;
   return feed.component
     ? `${feed.page.name} Status - ${feed.component.name} Incident History`
     : `${feed.page.name} Status - Incident History`;
@@ -240,7 +245,7 @@ export function historyRss(feed: HistoryFeed): string {
       title: xmlSafe(event.title),
       description: xmlSafe(entryHtml(event, page.timeZone)),
       // No `guid`: the package then writes the link as a permalink guid.
-      url: eventLink(page, event),
+      url: eventLink(page, event, feed.internal),
       date: eventDate(event),
     });
   }
@@ -283,7 +288,7 @@ export function historyAtom(feed: HistoryFeed): string {
       `    <id>${xmlText(tagUri(page, `${kind}/${event.id}`))}</id>`,
       `    <published>${atomTime(eventDate(event))}</published>`,
       `    <updated>${atomTime(entryUpdated(event))}</updated>`,
-      `    <link rel="alternate" type="text/html" href="${xmlText(eventLink(page, event))}"/>`,
+      `    <link rel="alternate" type="text/html" href="${xmlText(eventLink(page, event, feed.internal))}"/>`,
       `    <title>${xmlText(event.title)}</title>`,
       `    <content type="html">${xmlText(entryHtml(event, page.timeZone))}</content>`,
       '  </entry>',

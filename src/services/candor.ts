@@ -4,6 +4,7 @@ import { createRateLimiter } from '#lib/rate-limit.ts';
 import type { Content } from './content/load-content.ts';
 import type { ServiceContext } from './context.ts';
 import type { EmailSettings } from './email/compose.ts';
+import { hasFeedToken, issueFeedToken, revokeFeedToken } from './people/feed-tokens.ts';
 import {
   createSignInThrottle,
   type SignedIn,
@@ -70,6 +71,9 @@ export interface Candor {
     sessionUser(token: string): Promise<SignedIn | null>;
     signOut(token: string): Promise<void>;
     setupValid(token: string): Promise<boolean>;
+    issueFeedToken(userId: string): Promise<string>;
+    revokeFeedToken(userId: string): Promise<void>;
+    hasFeedToken(userId: string): Promise<boolean>;
     completeSetup(
       token: string,
       input: { email: string; name: string; password: string },
@@ -145,6 +149,9 @@ export function createCandor(options: CandorOptions): Candor {
       sessionUser: (token) => sessionUser(context('session'), token),
       signOut: (token) => signOut(context('session'), token),
       setupValid: (token) => setupTokenValid(context('setup'), token),
+      issueFeedToken: (userId) => issueFeedToken(context(`user:${userId}`), userId),
+      revokeFeedToken: (userId) => revokeFeedToken(context(`user:${userId}`), userId),
+      hasFeedToken: (userId) => hasFeedToken(context('read'), userId),
       completeSetup: (token, input) => completeSetup(context('setup'), token, input),
     },
     subscriptions: {

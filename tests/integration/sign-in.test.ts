@@ -186,3 +186,33 @@ describe('sign-in', () => {
     expect(response.headers.get('location')).toBe('/');
   });
 });
+
+describe('the internal feed', () => {
+  it('opens with a personal token made on /internal, shows internal incidents, and stops when revoked', async () => {
+    const signedIn = await login({ email: 'ops@example.com', password });
+    const cookie = (signedIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const made = await fetch(`${server.url}/internal`, {
+      method: 'POST',
+      headers: { cookie, origin: server.url, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ feed: 'issue' }),
+    });
+    const html = await made.text();
+    const feedUrl = html.match(/\/internal\/history\.atom\?token=([\w-]+)/);
+    expect(feedUrl, 'the page shows the new feed link').toBeTruthy();
+    const token = feedUrl?.[1] ?? '';
+    const feed = await fetch(`${server.url}/internal/history.atom?token=${token}`);
+    expect(feed.status).toBe(200);
+    expect(feed.headers.get('cache-control')).toBe('private, no-store');
+    const atom = await feed.text();
+    expect(atom).toContain('Internal Incident History');
+    expect(atom).toContain('[Internal] Runner pool exhausted');
+    expect(atom).toContain('/internal/incidents/');
+    expect((await fetch(`${server.url}/internal/history.atom?token=wrong`)).status).toBe(404);
+    await fetch(`${server.url}/internal`, {
+      method: 'POST',
+      headers: { cookie, origin: server.url, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ feed: 'revoke' }),
+    });
+    expect((await fetch(`${server.url}/internal/history.rss?token=${token}`)).status).toBe(404);
+  });
+});

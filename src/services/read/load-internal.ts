@@ -5,6 +5,7 @@ import type { Database } from '#db/client.ts';
 import { componentGroups } from '#db/schema/index.ts';
 import { isOverdue, reviewDueAt } from '#domain/lifecycle.ts';
 import { getIncident, listComponents, listIncidents, listMaintenances } from './load-admin.ts';
+import type { PublicIncident } from './public-model.ts';
 
 /** Resolved incidents stay on the internal page this long, with their review due date. */
 const recentDays = 14;
@@ -50,3 +51,35 @@ export async function loadInternalIncident(db: Database, id: string, now: Date) 
   }
 }
 export type InternalIncident = NonNullable<Awaited<ReturnType<typeof loadInternalIncident>>>;
+
+/**
+ * The employees' feed: the 25 latest incidents of every audience with every update, in the shape
+ * the feed renderer takes. Internal incidents and notes say so in their text.
+ */
+export async function loadInternalFeed(db: Database): Promise<PublicIncident[]> {
+  const rows = await listIncidents(db, { limit: 25 });
+  return rows.map((row) => ({
+    kind: 'incident',
+    id: row.id,
+    title: row.audience === 'internal' ? `[Internal] ${row.title}` : row.title,
+    status: row.status,
+    impact: row.impact,
+    startedAt: row.startedAt,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    monitoringAt: row.monitoringAt,
+    resolvedAt: row.resolvedAt,
+    nextUpdateAt: row.nextUpdateAt,
+    componentIds: row.componentIds,
+    updates: row.updates.map((update) => ({
+      id: update.id,
+      status: update.status,
+      body: update.audience === 'internal' ? `**Internal note:** ${update.body}` : update.body,
+      displayAt: update.displayAt,
+      createdAt: update.createdAt,
+      updatedAt: update.updatedAt,
+      notified: update.notify,
+      componentChanges: update.componentChanges,
+    })),
+  }));
+}
