@@ -16,14 +16,7 @@ const { positionals, values } = parseArgs({
 const [command, id] = positionals;
 if (!command || !['create', 'list', 'revoke'].includes(command)) fail(usage);
 
-const { handle } = await openForCli();
-const ctx = {
-  db: handle.db,
-  now: () => new Date(),
-  actor: 'cli',
-  changed: () => {},
-  timeZone: 'Etc/UTC',
-};
+const { handle, ctx } = await openForCli();
 try {
   if (command === 'create') {
     if (!values.name) fail(`--name is required. ${usage}`);

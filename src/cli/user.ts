@@ -17,14 +17,7 @@ const { positionals, values } = parseArgs({
 const [command] = positionals;
 if (!command || !['create', 'list', 'password'].includes(command)) fail(usage);
 
-const { handle } = await openForCli();
-const ctx = {
-  db: handle.db,
-  now: () => new Date(),
-  actor: 'cli',
-  changed: () => {},
-  timeZone: 'Etc/UTC',
-};
+const { handle, ctx } = await openForCli();
 try {
   if (command === 'list') {
     for (const user of await listUsers(ctx))
