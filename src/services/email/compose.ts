@@ -96,14 +96,31 @@ export async function loadUpdatesForEmail(
   const events = new Map<string, EventForEmail>();
   if (updateIds.length === 0) return events;
   const ids = [...updateIds];
-  const statusLine = (
-    links: { id: string; name: string; status: ComponentStatus }[],
-    changes: { componentId: string; newStatus: ComponentStatus }[],
-  ) =>
-    links.map((c) => {
-      const status = changes.find((change) => change.componentId === c.id)?.newStatus ?? c.status;
-      return `${c.name} (${componentStatusLabels[status]})`;
-    });
+  // The same for either kind: the update's words, rendered once, and its public components.
+  const describe = (
+    kind: 'incident' | 'maintenance',
+    parent: { id: string; title: string },
+    update: {
+      status: string;
+      body: string;
+      componentChanges: { componentId: string; newStatus: ComponentStatus }[];
+    },
+    status: string,
+    linked: { id: string; name: string; status: ComponentStatus }[],
+  ): EventForEmail => ({
+    kind,
+    title: parent.title,
+    status,
+    bodyHtml: markdownToHtml(update.body),
+    bodyText: markdownToText(update.body),
+    components: linked.map((c) => {
+      const now =
+        update.componentChanges.find((change) => change.componentId === c.id)?.newStatus ??
+        c.status;
+      return `${c.name} (${componentStatusLabels[now]})`;
+    }),
+    url: `${siteUrl}/${kind === 'incident' ? 'incidents' : 'maintenance'}/${parent.id}`,
+  });
 
   const incidentRows = await tx
     .select({ update: incidentUpdates, incident: incidents })
@@ -124,15 +141,10 @@ export async function loadUpdatesForEmail(
       .where(
         and(eq(incidentComponents.incidentId, incident.id), eq(components.audience, 'public')),
       );
-    events.set(update.id, {
-      kind: 'incident',
-      title: incident.title,
-      status: incidentStatusLabels[update.status],
-      bodyHtml: markdownToHtml(update.body),
-      bodyText: markdownToText(update.body),
-      components: statusLine(linked, update.componentChanges),
-      url: `${siteUrl}/incidents/${incident.id}`,
-    });
+    events.set(
+      update.id,
+      describe('incident', incident, update, incidentStatusLabels[update.status], linked),
+    );
   }
   const maintenanceRows = await tx
     .select({ update: maintenanceUpdates, maintenance: maintenances })
@@ -156,15 +168,10 @@ export async function loadUpdatesForEmail(
           eq(components.audience, 'public'),
         ),
       );
-    events.set(update.id, {
-      kind: 'maintenance',
-      title: maintenance.title,
-      status: maintenanceStatusLabels[update.status],
-      bodyHtml: markdownToHtml(update.body),
-      bodyText: markdownToText(update.body),
-      components: statusLine(linked, update.componentChanges),
-      url: `${siteUrl}/maintenance/${maintenance.id}`,
-    });
+    events.set(
+      update.id,
+      describe('maintenance', maintenance, update, maintenanceStatusLabels[update.status], linked),
+    );
   }
   return events;
 }
