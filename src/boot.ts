@@ -7,6 +7,8 @@ import type { AppEnv } from '#api/env.ts';
 import type { Config } from '#config';
 import { startEmailSender } from '#jobs/email-sender.ts';
 import { startMaintenanceScheduler } from '#jobs/maintenance-scheduler.ts';
+import { crossSiteRefusal } from '#lib/csrf.ts';
+import { identify, trustedProxies } from '#lib/trusted-proxy.ts';
 import type { Candor } from '#services/candor.ts';
 import { createMailer } from '#services/email/mailer.ts';
 import { openCandor } from '#services/open.ts';
@@ -71,15 +73,38 @@ export async function boot(
   };
 }
 
-/** Serves built assets, then hands the request to Astro with the services in `locals`. */
+/**
+ * Serves built assets, then hands the request to Astro with the services in `locals`. Every form
+ * post to a page is checked here first: pages are where cookies authenticate, so a post that may
+ * come from another site is refused before any page sees it.
+ */
 async function pagesRoute(pages: PagesHandler, candor: Candor) {
   const assets = await createStaticFiles(pages.clientDir);
+  const proxies = trustedProxies(
+    candor.config.trustedProxies,
+    candor.config.trustedProxyUserHeader,
+  );
   return async (c: Context<AppEnv>): Promise<Response> => {
     const asset = assets(c);
     if (asset) return asset;
+    const refusal = crossSiteRefusal(
+      { method: c.req.method, header: (name) => c.req.header(name) },
+      [new URL(candor.site.siteUrl).origin, new URL(c.req.url).origin],
+    );
+    if (refusal) {
+      return new Response(`403 Forbidden: ${refusal}\n`, {
+        status: 403,
+        headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
+      });
+    }
     const { incoming, outgoing } = c.env;
     if (!incoming || !outgoing) return new Response('Pages need the Node server.', { status: 501 });
-    await pages.render(incoming, outgoing, { candor });
+    const who = identify(proxies, incoming.socket.remoteAddress, (name) => c.req.header(name));
+    await pages.render(incoming, outgoing, {
+      candor,
+      clientIp: who.ip,
+      proxyEmail: who.proxyEmail,
+    });
     return RESPONSE_ALREADY_SENT;
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { proxyEntryProblem } from '#lib/trusted-proxy.ts';
 
 /** Read every setting from the environment once, at start; nothing else reads process.env. */
 const settingsSchema = z.object({
@@ -71,6 +72,28 @@ const settingsSchema = z.object({
     .default(10),
   // Keys for signing sessions and links; generated on first start and stored when not given.
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  // Addresses (IPs or CIDR ranges, comma-separated) of an authenticating reverse proxy whose user
+  // header is trusted, and of proxies whose X-Forwarded-For names the client. Empty: trust none.
+  TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((list) =>
+      list
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    )
+    .superRefine((entries, ctx) => {
+      for (const entry of entries) {
+        const problem = proxyEntryProblem(entry);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }
+    }),
+  // The header in which that proxy names the signed-in person by email (oauth2-proxy's default).
+  TRUSTED_PROXY_USER_HEADER: z
+    .string()
+    .regex(/^[A-Za-z0-9-]+$/, 'must be a header name')
+    .default('X-Forwarded-Email'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
@@ -97,6 +120,9 @@ export interface Config {
   emailUnsubscribeMailto: string | undefined;
   subscribeLimitPerMinute: number;
   sessionSecret: string | undefined;
+  /** Addresses and CIDR ranges of trusted reverse proxies; empty when none is trusted. */
+  trustedProxies: string[];
+  trustedProxyUserHeader: string;
   production: boolean;
   logLevel: Settings['LOG_LEVEL'];
 }
@@ -151,6 +177,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     emailUnsubscribeMailto: s.EMAIL_UNSUBSCRIBE_MAILTO,
     subscribeLimitPerMinute: s.SUBSCRIBE_LIMIT_PER_MINUTE,
     sessionSecret: s.SESSION_SECRET,
+    trustedProxies: s.TRUSTED_PROXIES,
+    trustedProxyUserHeader: s.TRUSTED_PROXY_USER_HEADER,
     production: s.NODE_ENV === 'production',
     logLevel: s.LOG_LEVEL,
   };

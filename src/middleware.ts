@@ -17,13 +17,19 @@ const pageHeaders = {
 };
 
 // Reads the signed-in user, if any, for pages that need one (public pages never look at it, so
-// their bytes are the same for everyone), and adds the security headers.
+// their bytes are the same for everyone), and adds the security headers. A trusted
+// authenticating proxy's word comes first; otherwise the session cookie.
 export const onRequest = defineMiddleware(async (context, next) => {
+  const { candor, proxyEmail } = context.locals;
   const token = context.cookies.get(sessionCookie)?.value;
-  context.locals.user = token ? await context.locals.candor.people.sessionUser(token) : null;
+  context.locals.user = proxyEmail
+    ? await candor.people.proxyUser(proxyEmail)
+    : token
+      ? await candor.people.sessionUser(token)
+      : null;
   const response = await next();
   for (const [name, value] of Object.entries(pageHeaders)) response.headers.set(name, value);
-  if (context.locals.candor.site.siteUrl.startsWith('https://')) {
+  if (candor.site.siteUrl.startsWith('https://')) {
     response.headers.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
   }
   return response;

@@ -12,6 +12,10 @@ const distDir = fileURLToPath(new URL('../dist/', import.meta.url));
 
 export interface PagesLocals {
   candor: Candor;
+  /** The client's address (behind a trusted proxy, from X-Forwarded-For). */
+  clientIp: string;
+  /** The email a trusted authenticating proxy vouches for, if any. */
+  proxyEmail: string | null;
 }
 
 export interface PagesHandler {

@@ -29,6 +29,9 @@ export const auditRouter = newRouter().openapi(
         entity_id: z.string().max(64).optional(),
         actor: z.string().max(200).optional(),
         since: timestamp.optional(),
+        before: z.coerce.number().int().positive().optional().meta({
+          description: 'Only entries older than this entry id: the next page.',
+        }),
         limit: z.coerce.number().int().min(1).max(1000).optional(),
       }),
     },
@@ -41,6 +44,7 @@ export const auditRouter = newRouter().openapi(
       entityId: query.entity_id,
       actor: query.actor,
       since: query.since ? new Date(query.since) : undefined,
+      beforeId: query.before,
       limit: query.limit,
     });
     return c.json(

@@ -70,3 +70,10 @@ export type BatchState = (typeof batchStates)[number];
 /** Viewers read the internal page; editors also run incidents; admins also manage people. */
 export const userRoles = ['viewer', 'editor', 'admin'] as const;
 export type UserRole = (typeof userRoles)[number];
+
+/**
+ * Whether `role` may do what `needed` may: roles are ordered, each holding the ones before it.
+ * @example roleAtLeast('editor', 'viewer') // true
+ */
+export const roleAtLeast = (role: UserRole, needed: UserRole): boolean =>
+  userRoles.indexOf(role) >= userRoles.indexOf(needed);

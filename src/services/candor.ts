@@ -14,7 +14,9 @@ import {
   signOut,
 } from './people/sessions.ts';
 import { completeSetup, setupTokenValid } from './people/setup.ts';
+import { proxyUser } from './people/users.ts';
 import { cached } from './read/cached.ts';
+import { listAudit } from './read/load-audit.ts';
 import { loadPublicComponentHistory } from './read/load-feed.ts';
 import { loadPublicHistory } from './read/load-history.ts';
 import { loadInternalIncident, loadInternalStatus } from './read/load-internal.ts';
@@ -65,10 +67,16 @@ export interface Candor {
     status(): ReturnType<typeof loadInternalStatus>;
     incident(id: string): ReturnType<typeof loadInternalIncident>;
   };
+  /** Reads for admins only. */
+  adminReads: {
+    audit(filter: Parameters<typeof listAudit>[1]): ReturnType<typeof listAudit>;
+  };
   /** Sign-in for the people who run the page (src/services/people/). */
   people: {
     signIn(input: { email: string; password: string; ip: string }): Promise<SignInResult>;
     sessionUser(token: string): Promise<SignedIn | null>;
+    /** The person a trusted authenticating proxy names (created as a viewer when new). */
+    proxyUser(email: string): Promise<SignedIn>;
     signOut(token: string): Promise<void>;
     setupValid(token: string): Promise<boolean>;
     issueFeedToken(userId: string): Promise<string>;
@@ -144,9 +152,13 @@ export function createCandor(options: CandorOptions): Candor {
       status: () => loadInternalStatus(db, now()),
       incident: (id) => loadInternalIncident(db, id, now()),
     },
+    adminReads: {
+      audit: (filter) => listAudit(db, filter),
+    },
     people: {
       signIn: (input) => signIn(context('sign-in'), throttle, input),
       sessionUser: (token) => sessionUser(context('session'), token),
+      proxyUser: (address) => proxyUser(context('trusted-proxy'), address),
       signOut: (token) => signOut(context('session'), token),
       setupValid: (token) => setupTokenValid(context('setup'), token),
       issueFeedToken: (userId) => issueFeedToken(context(`user:${userId}`), userId),

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, gt, lt } from 'drizzle-orm';
+import { and, eq, gt, lt, or } from 'drizzle-orm';
 import { sessions, users } from '#db/schema/index.ts';
 import type { UserRole } from '#domain/enums.ts';
 import { recordAudit } from '../audit.ts';
@@ -78,7 +78,12 @@ export async function signIn(
   throttle.clear(`account:${email}`);
   const token = randomBytes(32).toString('base64url');
   await ctx.db.transaction(async (tx) => {
-    await tx.delete(sessions).where(lt(sessions.expiresAt, now));
+    // Sessions past either end are of no use to anyone: sweep them while writing anyway.
+    await tx
+      .delete(sessions)
+      .where(
+        or(lt(sessions.expiresAt, now), lt(sessions.lastSeenAt, new Date(now.getTime() - idleMs))),
+      );
     await tx.insert(sessions).values({
       tokenHash: hashToken(token),
       userId: user.id,

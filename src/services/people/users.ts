@@ -5,7 +5,7 @@ import { newId } from '#lib/ids.ts';
 import { recordAudit } from '../audit.ts';
 import type { ServiceContext } from '../context.ts';
 import { conflict, invalidInput, notFound } from '../errors.ts';
-import { hashPassword, passwordProblem } from './passwords.ts';
+import { generatePassword, hashPassword, passwordProblem } from './passwords.ts';
 
 const normalise = (email: string) => email.trim().toLowerCase();
 
@@ -127,4 +127,44 @@ export async function deleteUser(ctx: ServiceContext, id: string): Promise<void>
 
 export async function listUsers(ctx: Pick<ServiceContext, 'db'>): Promise<UserView[]> {
   return (await ctx.db.select().from(users).orderBy(asc(users.email))).map(view);
+}
+
+/**
+ * The person a trusted authenticating proxy vouches for. Someone the proxy let in but Candor has
+ * not met yet becomes a viewer (an admin may promote them); their password is random and never
+ * shown, so they can only come in through the proxy until an admin sets one.
+ */
+export async function proxyUser(ctx: ServiceContext, email: string): Promise<UserView> {
+  const address = normalise(email);
+  const [known] = await ctx.db.select().from(users).where(eq(users.email, address));
+  if (known) return view(known);
+  const passwordHash = await hashPassword(generatePassword());
+  return ctx.db.transaction(async (tx) => {
+    // Two first requests at once: the second finds the first one's row.
+    const [raced] = await tx.select().from(users).where(eq(users.email, address));
+    if (raced) return view(raced);
+    const now = ctx.now();
+    const id = newId();
+    const [row] = await tx
+      .insert(users)
+      .values({
+        id,
+        email: address,
+        name: address.split('@')[0] ?? address,
+        role: 'viewer',
+        passwordHash,
+        passwordChangedAt: now,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning();
+    await recordAudit(
+      tx,
+      ctx,
+      'user.created',
+      { type: 'user', id },
+      { email: address, role: 'viewer', via: 'trusted proxy' },
+    );
+    return view(row as typeof users.$inferSelect);
+  });
 }

@@ -1,4 +1,4 @@
-import { and, desc, eq, gte } from 'drizzle-orm';
+import { and, desc, eq, gte, lt } from 'drizzle-orm';
 import type { Database } from '#db/client.ts';
 import { auditLog } from '#db/schema/index.ts';
 
@@ -10,6 +10,8 @@ export async function listAudit(
     entityId?: string | undefined;
     actor?: string | undefined;
     since?: Date | undefined;
+    /** Only entries older than this one: the next page. */
+    beforeId?: number | undefined;
     limit?: number | undefined;
   },
 ) {
@@ -22,6 +24,7 @@ export async function listAudit(
         filter.entityId ? eq(auditLog.entityId, filter.entityId) : undefined,
         filter.actor ? eq(auditLog.actor, filter.actor) : undefined,
         filter.since ? gte(auditLog.at, filter.since) : undefined,
+        filter.beforeId ? lt(auditLog.id, filter.beforeId) : undefined,
       ),
     )
     .orderBy(desc(auditLog.id))
