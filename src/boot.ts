@@ -78,7 +78,7 @@ export async function boot(
  * post to a page is checked here first: pages are where cookies authenticate, so a post that may
  * come from another site is refused before any page sees it.
  */
-async function pagesRoute(pages: PagesHandler, candor: Candor) {
+export async function pagesRoute(pages: PagesHandler, candor: Candor) {
   const assets = await createStaticFiles(pages.clientDir);
   const proxies = trustedProxies(
     candor.config.trustedProxies,

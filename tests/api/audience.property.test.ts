@@ -6,8 +6,9 @@
 // and the subscriber outbox are scanned for every marker and every internal id. Internal ids
 // answer 404, word for word the answer to an id that never existed.
 //
-// Astro pages (/, /history, /incidents/:id …) need the built site: they render from the read
-// model scanned here, and are covered by the browser tests.
+// The Astro pages (/, /history, /incidents/:id, /components/:id, /maintenance/:id, the forms and
+// the error pages) are read over HTTP from the built site, served in this process over the same
+// services, and scanned the same way.
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -32,6 +33,7 @@ import type {
 } from '#services/read/public-model.ts';
 import { testContent } from '#tests/support/content.ts';
 import { type Harness, makeHarness, testClock } from '#tests/support/harness.ts';
+import { startPagesServer } from '#tests/support/pages-server.ts';
 
 const numRuns = 30;
 
@@ -598,18 +600,29 @@ async function get(h: Harness, path: string): Promise<Answer> {
   return { status: response.status, text: await response.text(), headers: response.headers };
 }
 
+/** Where a scan reads from: the Hono app in process, or the whole site over HTTP. */
+type Source = (path: string) => Promise<Answer>;
+
+/** The whole site, Astro pages included, over HTTP. */
+const overHttp =
+  (url: string): Source =>
+  async (path) => {
+    const response = await fetch(`${url}${path}`, { redirect: 'manual' });
+    return { status: response.status, text: await response.text(), headers: response.headers };
+  };
+
 const headerText = (headers: Headers) =>
   [...headers.entries()].map(([key, value]) => `${key}: ${value}`).join('\n');
 
 /** Fetches a public URL, checks its status and scans body and headers. */
 async function scan(
-  h: Harness,
+  from: Source,
   world: World,
   path: string,
   expected: number,
   allowedId?: string,
 ): Promise<Answer> {
-  const answer = await get(h, path);
+  const answer = await from(path);
   if (answer.status !== expected) {
     throw new Error(`GET ${path} answered ${answer.status}, expected ${expected}: ${answer.text}`);
   }
@@ -628,14 +641,14 @@ async function scan(
  * each id is replaced by a placeholder.
  */
 async function scanHidden(
-  h: Harness,
+  from: Source,
   world: World,
   route: (id: string) => string,
   id: string,
 ): Promise<void> {
   const unknown = newId();
-  const hidden = await scan(h, world, route(id), 404, id);
-  const never = await get(h, route(unknown));
+  const hidden = await scan(from, world, route(id), 404, id);
+  const never = await from(route(unknown));
   const same = (answer: Answer, used: string) => ({
     status: answer.status,
     headers: headerText(answer.headers).replaceAll(used, '{id}'),
@@ -693,11 +706,12 @@ async function warm(h: Harness, components: readonly { id: string }[]): Promise<
 }
 
 async function scanHttp(h: Harness, world: World): Promise<void> {
+  const app: Source = (path) => get(h, path);
   const documents: Record<string, string> = {};
   for (const document of v2Documents) {
-    documents[document] = (await scan(h, world, `/api/v2/${document}`, 200)).text;
+    documents[document] = (await scan(app, world, `/api/v2/${document}`, 200)).text;
   }
-  for (const path of siteRoutes) await scan(h, world, path, 200);
+  for (const path of siteRoutes) await scan(app, world, path, 200);
 
   // The public side does show the public items: the scan reads real content.
   for (const component of world.components.filter((c) => c.audience === 'public')) {
@@ -712,8 +726,8 @@ async function scanHttp(h: Harness, world: World): Promise<void> {
 
   for (const component of world.components) {
     for (const route of componentRoutes) {
-      if (component.audience === 'internal') await scanHidden(h, world, route, component.id);
-      else await scan(h, world, route(component.id), 200);
+      if (component.audience === 'internal') await scanHidden(app, world, route, component.id);
+      else await scan(app, world, route(component.id), 200);
     }
   }
   const visibleGroups = new Set(
@@ -723,30 +737,30 @@ async function scanHttp(h: Harness, world: World): Promise<void> {
   );
   for (const group of world.groups) {
     if (group.audience === 'internal') {
-      for (const route of componentRoutes) await scanHidden(h, world, route, group.id);
+      for (const route of componentRoutes) await scanHidden(app, world, route, group.id);
     } else {
       // A public group shows when it has a public member; a group is not a component: no feed.
       for (const route of badgeRoutes) {
-        await scan(h, world, route(group.id), visibleGroups.has(group.id) ? 200 : 404);
+        await scan(app, world, route(group.id), visibleGroups.has(group.id) ? 200 : 404);
       }
       for (const route of componentRoutes.filter((r) => !badgeRoutes.includes(r))) {
-        await scan(h, world, route(group.id), 404);
+        await scan(app, world, route(group.id), 404);
       }
     }
   }
 
   const incidentJson = (id: string) => `/api/v2/incidents/${id}.json`;
   for (const incident of world.incidents) {
-    if (incident.audience === 'internal') await scanHidden(h, world, incidentJson, incident.id);
-    else await scan(h, world, incidentJson(incident.id), 200);
+    if (incident.audience === 'internal') await scanHidden(app, world, incidentJson, incident.id);
+    else await scan(app, world, incidentJson(incident.id), 200);
   }
   for (const maintenance of world.maintenances) {
     if (maintenance.audience === 'internal') {
-      await scanHidden(h, world, incidentJson, maintenance.id);
-    } else await scan(h, world, incidentJson(maintenance.id), 404);
+      await scanHidden(app, world, incidentJson, maintenance.id);
+    } else await scan(app, world, incidentJson(maintenance.id), 404);
   }
   for (const [id, what] of world.internalIds) {
-    if (what.includes('update id')) await scanHidden(h, world, incidentJson, id);
+    if (what.includes('update id')) await scanHidden(app, world, incidentJson, id);
   }
 
   // The subscription form refuses an internal component as it refuses one that never existed.
@@ -774,13 +788,72 @@ async function scanHttp(h: Harness, world: World): Promise<void> {
 
   // The management API, asked without a token, says nothing either.
   for (const incident of world.incidents.filter((i) => i.audience === 'internal')) {
-    await scan(h, world, `/api/v1/incidents/${incident.id}`, 401, incident.id);
+    await scan(app, world, `/api/v1/incidents/${incident.id}`, 401, incident.id);
   }
-  await scan(h, world, '/api/v1/components', 401);
+  await scan(app, world, '/api/v1/components', 401);
   // The API description is public; its schemas name internal fields, but hold no data.
   const openapi = await get(h, '/api/v1/openapi.json');
   expect(openapi.status).toBe(200);
   assertClean(world, 'GET /api/v1/openapi.json', openapi.text);
+}
+
+/** Public pages that take no id, with what they answer. */
+const pageRoutes: [path: string, status: number][] = [
+  ['/', 200],
+  ['/history', 200],
+  ['/history?page=2', 200],
+  ['/subscribe', 200],
+  ['/unsubscribe', 200],
+  ['/login', 200],
+  ['/logout', 200],
+  // Error pages.
+  ['/404', 404],
+  ['/no-such-page', 404],
+  ['/subscribe/confirm?token=forged', 400],
+  ['/subscribe/manage?token=forged', 400],
+  ['/setup?token=forged', 400],
+];
+
+/** The Astro pages, rendered by the built site over HTTP, scanned like every other output. */
+async function scanPages(site: Source, world: World): Promise<void> {
+  const front = await scan(site, world, '/', 200);
+  for (const [path, status] of pageRoutes) await scan(site, world, path, status);
+  const incidentPage = (id: string) => `/incidents/${id}`;
+  const maintenancePage = (id: string) => `/maintenance/${id}`;
+  const componentPage = (id: string) => `/components/${id}`;
+  for (const component of world.components) {
+    if (component.audience === 'internal') {
+      await scanHidden(site, world, componentPage, component.id);
+    } else {
+      const answer = await scan(site, world, componentPage(component.id), 200);
+      expect(answer.text).toContain(component.name);
+      expect(front.text).toContain(component.name);
+    }
+  }
+  for (const group of world.groups.filter((g) => g.audience === 'internal')) {
+    await scanHidden(site, world, componentPage, group.id);
+  }
+  for (const incident of world.incidents) {
+    if (incident.audience === 'internal') {
+      await scanHidden(site, world, incidentPage, incident.id);
+    } else {
+      expect((await scan(site, world, incidentPage(incident.id), 200)).text).toContain(
+        incident.title,
+      );
+    }
+  }
+  for (const maintenance of world.maintenances) {
+    if (maintenance.audience === 'internal') {
+      await scanHidden(site, world, maintenancePage, maintenance.id);
+    } else {
+      expect((await scan(site, world, maintenancePage(maintenance.id), 200)).text).toContain(
+        maintenance.title,
+      );
+    }
+  }
+  for (const [id, what] of world.internalIds) {
+    if (what.includes('update id')) await scanHidden(site, world, incidentPage, id);
+  }
 }
 
 async function scanReadModel(h: Harness, world: World): Promise<void> {
@@ -854,11 +927,14 @@ describe('the audience rule, as a property', () => {
       fc.asyncProperty(scenarioArb, async (scenario) => {
         runs += 1;
         const { h, world } = await build(scenario);
+        const site = await startPagesServer(h.candor);
         try {
           await scanHttp(h, world);
+          await scanPages(overHttp(site.url), world);
           await scanReadModel(h, world);
           await scanOutbox(h, world);
         } finally {
+          await site.close();
           h.close();
         }
       }),

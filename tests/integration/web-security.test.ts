@@ -164,6 +164,28 @@ describe('single sign-on through a trusted proxy', () => {
     expect((await asProxy('/internal', { 'x-forwarded-email': 'not an email' })).status).toBe(303);
   });
 
+  it('shows admins the audit log at /admin/audit, with before and after, filtered and paged', async () => {
+    const boss = { 'x-forwarded-email': 'boss@security.example' };
+    const made = await api('POST', '/api/v1/components', { name: 'Audited thing' });
+    expect(made.status).toBe(201);
+    expect(
+      (await api('PATCH', `/api/v1/components/${made.json.id}`, { name: 'Renamed thing' })).status,
+    ).toBe(200);
+    const page = await (await asProxy(`/admin/audit?entity_id=${made.json.id}`, boss)).text();
+    expect(page).toContain('component.updated');
+    expect(page).toContain('component.created');
+    expect(page).toContain('Audited thing');
+    expect(page).toContain('Renamed thing');
+    expect(page).not.toContain('user.created');
+    // Paged by id: the older entry is on the next page.
+    const newest = (await api('GET', `/api/v1/audit?entity_id=${made.json.id}&limit=1`)).json[0];
+    const older = await (
+      await asProxy(`/admin/audit?entity_id=${made.json.id}&before=${newest.id}`, boss)
+    ).text();
+    expect(older).toContain('component.created');
+    expect(older).not.toContain('component.updated');
+  });
+
   it('takes the client address from X-Forwarded-For for the sign-in limit', async () => {
     const attempt = (client: string, n: number) =>
       fetch(`${server.url}/login`, {
