@@ -73,6 +73,23 @@ export async function boot(
   };
 }
 
+/** The largest form a page takes: a sign-in or a subscription is well under a kilobyte. */
+export const maxFormBytes = 64 * 1024;
+
+/**
+ * Pages read posted forms whole, so a post must say its length (browsers always do) and stay
+ * under the limit; otherwise it is refused before anything reads it.
+ */
+function formTooLarge(method: string, contentLength: string | undefined) {
+  if (method === 'GET' || method === 'HEAD') return null;
+  if (contentLength === undefined || !/^\d+$/.test(contentLength)) {
+    return { status: 411, message: 'Length Required: send the form with a Content-Length.' };
+  }
+  return Number(contentLength) > maxFormBytes
+    ? { status: 413, message: `Content Too Large: a form may have at most ${maxFormBytes} bytes.` }
+    : null;
+}
+
 /**
  * Serves built assets, then hands the request to Astro with the services in `locals`. Every form
  * post to a page is checked here first: pages are where cookies authenticate, so a post that may
@@ -94,6 +111,13 @@ export async function pagesRoute(pages: PagesHandler, candor: Candor) {
     if (refusal) {
       return new Response(`403 Forbidden: ${refusal}\n`, {
         status: 403,
+        headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
+      });
+    }
+    const tooLarge = formTooLarge(c.req.method, c.req.header('content-length'));
+    if (tooLarge) {
+      return new Response(`${tooLarge.status} ${tooLarge.message}\n`, {
+        status: tooLarge.status,
         headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
       });
     }

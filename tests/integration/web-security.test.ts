@@ -135,6 +135,32 @@ describe('cross-site form posts', () => {
   });
 });
 
+describe('form size', () => {
+  it('refuses a page post over 64 KiB, or without a length, before reading it', async () => {
+    const big = await post('/subscribe', { 'sec-fetch-site': 'same-origin' }, 'form');
+    expect(big.status).not.toBe(413);
+    const huge = await fetch(`${server.url}/subscribe`, {
+      method: 'POST',
+      headers: {
+        'sec-fetch-site': 'same-origin',
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: `email=${'a'.repeat(70_000)}`,
+    });
+    expect(huge.status).toBe(413);
+    const chunked = await fetch(`${server.url}/subscribe`, {
+      method: 'POST',
+      headers: {
+        'sec-fetch-site': 'same-origin',
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new Blob(['email=a%40b.example']).stream(),
+      duplex: 'half',
+    } as RequestInit);
+    expect(chunked.status).toBe(411);
+  });
+});
+
 describe('single sign-on through a trusted proxy', () => {
   const asProxy = (path: string, headers: Record<string, string>) =>
     fetch(`${server.url}${path}`, { headers, redirect: 'manual' });
@@ -206,5 +232,20 @@ describe('single sign-on through a trusted proxy', () => {
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
     // Another client behind the same proxy is not held back by the first one's failures.
     expect((await attempt('203.0.113.6', 0)).status).toBe(401);
+  });
+});
+
+describe('the log', () => {
+  it('holds no secret or token that passed through this server', () => {
+    const log = server.output();
+    expect(log).toContain('Candor is serving');
+    for (const secret of [
+      bootstrap,
+      viewerCookie.split('=')[1] ?? 'missing',
+      'a long enough passphrase 2026',
+      'wrong guess 12345',
+    ]) {
+      expect(log).not.toContain(secret);
+    }
   });
 });

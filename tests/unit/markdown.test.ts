@@ -23,6 +23,18 @@ describe('markdownToHtml', () => {
     ['<svg><script>alert(1)</script></svg>', /<svg|<script/],
     ['<a href="//evil.example">x</a>', /href="\/\/evil/],
     ['<form action="https://evil.example"><input></form>', /<form|<input/],
+    ['[x](JaVaScRiPt:alert(1))', /javascript:/i],
+    ['[x](&#106;avascript:alert(1))', /href="[^"]*script/i],
+    ['<a href="jav&#x09;ascript:alert(1)">x</a>', /href="[^"]*script/i],
+    ['[x](vbscript:msgbox(1))', /vbscript:/i],
+    ['[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)', /data:/],
+    ['![x](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)', /data:/],
+    ['<svg onload=alert(1)>', /<svg|onload/],
+    ['<math><mi xlink:href="javascript:alert(1)">x</mi></math>', /<math|javascript:/],
+    ['<object data="x.swf"></object><embed src="x.swf">', /<object|<embed/],
+    ['<base href="https://evil.example/">', /<base/],
+    ['<meta http-equiv="refresh" content="0;url=https://evil.example">', /<meta/],
+    ['<div onmouseover="alert(1)">x</div>', /onmouseover/],
   ])('removes %s', (payload, forbidden) => {
     expect(markdownToHtml(payload)).not.toMatch(forbidden);
   });
