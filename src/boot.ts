@@ -1,6 +1,5 @@
 import { createServer, type Server } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
-import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { Context } from 'hono';
 import { type App, createApp } from '#api/app.ts';
 import type { AppEnv } from '#api/env.ts';
@@ -121,14 +120,12 @@ export async function pagesRoute(pages: PagesHandler, candor: Candor) {
         headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
       });
     }
-    const { incoming, outgoing } = c.env;
-    if (!incoming || !outgoing) return new Response('Pages need the Node server.', { status: 501 });
-    const who = identify(proxies, incoming.socket.remoteAddress, (name) => c.req.header(name));
-    await pages.render(incoming, outgoing, {
-      candor,
-      clientIp: who.ip,
-      proxyEmail: who.proxyEmail,
-    });
-    return RESPONSE_ALREADY_SENT;
+    const { incoming } = c.env;
+    const who = identify(proxies, incoming?.socket.remoteAddress, (name) => c.req.header(name));
+    return pages.render(
+      c.req.raw,
+      { candor, clientIp: who.ip, proxyEmail: who.proxyEmail },
+      incoming,
+    );
   };
 }

@@ -1,5 +1,7 @@
+import { EventEmitter } from 'node:events';
 import { readdir, readFile } from 'node:fs/promises';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
 import { extname, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Context } from 'hono';
@@ -20,7 +22,11 @@ export interface PagesLocals {
 
 export interface PagesHandler {
   clientDir: string;
-  render(req: IncomingMessage, res: ServerResponse, locals: PagesLocals): Promise<void>;
+  /**
+   * Renders a page to a complete Response. `incoming` is the node request when there is one (its
+   * socket and body); without it (a cache fill, the static export) one is made from `request`.
+   */
+  render(request: Request, locals: PagesLocals, incoming?: IncomingMessage): Promise<Response>;
 }
 
 type AstroHandler = (
@@ -43,18 +49,96 @@ export async function loadPages(dir = distDir): Promise<PagesHandler> {
   }
   return {
     clientDir: join(dir, 'client'),
-    render: (req, res, locals) =>
-      new Promise<void>((resolve, reject) => {
-        // Astro calls `next` when no page matches: render the not-found page instead.
-        const notFound = () => {
-          req.url = '/404';
-          handler(req, res, undefined, locals).then(resolve, reject);
-        };
-        handler(req, res, notFound, locals).then(() => {
-          if (res.writableEnded || res.headersSent) resolve();
-        }, reject);
-      }),
+    async render(request, locals, incoming) {
+      const req = incoming ?? (await nodeRequest(request));
+      const res = new CapturedResponse(req);
+      // Astro calls `next` when no page matches: render the not-found page instead.
+      const notFound = () => {
+        req.url = '/404';
+        void handler(req, res as unknown as ServerResponse, undefined, locals);
+      };
+      await handler(req, res as unknown as ServerResponse, notFound, locals);
+      return res.response;
+    },
   };
+}
+
+/** A node request made from a web Request, for renders that no client sent. */
+async function nodeRequest(request: Request): Promise<IncomingMessage> {
+  const req = new IncomingMessage(new Socket());
+  const url = new URL(request.url);
+  req.method = request.method;
+  req.url = `${url.pathname}${url.search}`;
+  req.headers = { host: url.host };
+  for (const [name, value] of request.headers) req.headers[name] = value;
+  const body = request.body ? Buffer.from(await request.arrayBuffer()) : null;
+  if (body) req.push(body);
+  req.push(null);
+  return req;
+}
+
+/**
+ * What Astro's node handler writes to, kept in memory: the page arrives whole, as a Response,
+ * so it can be cached, compressed and exported like every other output. It implements only what
+ * the handler uses (writeHead, write, end and the state flags); tests render every page through it.
+ */
+class CapturedResponse extends EventEmitter {
+  statusCode = 200;
+  statusMessage = '';
+  headersSent = false;
+  writableEnded = false;
+  private headers: OutgoingHttpHeaders = {};
+  private chunks: Uint8Array[] = [];
+  readonly response: Promise<Response>;
+  private resolve!: (response: Response) => void;
+
+  readonly req: IncomingMessage;
+
+  constructor(req: IncomingMessage) {
+    super();
+    this.req = req;
+    this.response = new Promise((resolve) => {
+      this.resolve = resolve;
+    });
+  }
+
+  writeHead(status: number, headers?: OutgoingHttpHeaders) {
+    this.statusCode = status;
+    if (headers) this.headers = { ...this.headers, ...headers };
+    this.headersSent = true;
+    return this;
+  }
+
+  write(chunk: Uint8Array | string) {
+    this.chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+    return true;
+  }
+
+  end(chunk?: Uint8Array | string) {
+    if (this.writableEnded) return this;
+    if (chunk !== undefined) this.write(chunk);
+    this.writableEnded = true;
+    this.headersSent = true;
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(this.headers)) {
+      if (value === undefined) continue;
+      for (const item of [value].flat()) headers.append(name, String(item));
+    }
+    const nullBody = [204, 304].includes(this.statusCode);
+    this.resolve(
+      new Response(nullBody ? null : (Buffer.concat(this.chunks) as BodyInit), {
+        status: this.statusCode,
+        headers,
+      }),
+    );
+    this.emit('finish');
+    this.emit('close');
+    return this;
+  }
+
+  destroy() {
+    this.end();
+  }
 }
 
 const types: Record<string, string> = {
