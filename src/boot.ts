@@ -4,6 +4,9 @@ import type { Context } from 'hono';
 import { type App, createApp } from '#api/app.ts';
 import type { AppEnv } from '#api/env.ts';
 import type { Config } from '#config';
+import { frontHandler } from '#http/front.ts';
+import { createPublicCache } from '#http/public-cache.ts';
+import { startChangeWatcher } from '#jobs/change-watcher.ts';
 import { startEmailSender } from '#jobs/email-sender.ts';
 import { startMaintenanceScheduler } from '#jobs/maintenance-scheduler.ts';
 import { crossSiteRefusal } from '#lib/csrf.ts';
@@ -35,15 +38,20 @@ export async function boot(
   const pages = options.pages === false ? undefined : await loadPages();
   const app = createApp(candor, pages ? { pages: await pagesRoute(pages, candor) } : {});
   const listener = getRequestListener(app.fetch, { autoCleanupIncoming: false });
+  const publicCache = createPublicCache(app, candor);
   // The front handler: the one place that sees every request before any framework does.
-  const server = createServer((req, res) => {
-    void listener(req, res);
-  });
+  const server = createServer(
+    frontHandler(publicCache.cache, (req, res) => {
+      void listener(req, res);
+    }),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
   });
   const stopScheduler = startMaintenanceScheduler(candor);
+  // Other instances on the same database: their writes reach this cache within a second.
+  const stopWatcher = await startChangeWatcher(candor);
   // Without a key, emails wait in the outbox (GET /api/v1/outbox shows them).
   const stopSender =
     config.resendApiKey && options.emailSender !== false
@@ -62,6 +70,8 @@ export async function boot(
     url: `http://${host}:${port}`,
     async close() {
       stopScheduler();
+      stopWatcher();
+      publicCache.stop();
       await stopSender();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -120,7 +130,7 @@ export async function pagesRoute(pages: PagesHandler, candor: Candor) {
         headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
       });
     }
-    const { incoming } = c.env;
+    const incoming = c.env?.incoming;
     const who = identify(proxies, incoming?.socket.remoteAddress, (name) => c.req.header(name));
     return pages.render(
       c.req.raw,

@@ -1,4 +1,5 @@
 import { defineMiddleware } from 'astro:middleware';
+import { databaseUnavailableMessage, isDatabaseUnavailable } from '#services/errors.ts';
 
 /** The session cookie: HttpOnly, SameSite=Lax, Secure when the site is served over https. */
 export const sessionCookie = 'candor_session';
@@ -22,12 +23,26 @@ const pageHeaders = {
 export const onRequest = defineMiddleware(async (context, next) => {
   const { candor, proxyEmail } = context.locals;
   const token = context.cookies.get(sessionCookie)?.value;
-  context.locals.user = proxyEmail
-    ? await candor.people.proxyUser(proxyEmail)
-    : token
-      ? await candor.people.sessionUser(token)
-      : null;
-  const response = await next();
+  let response: Response;
+  try {
+    context.locals.user = proxyEmail
+      ? await candor.people.proxyUser(proxyEmail)
+      : token
+        ? await candor.people.sessionUser(token)
+        : null;
+    response = await next();
+  } catch (error) {
+    if (!isDatabaseUnavailable(error)) throw error;
+    console.error(`DATABASE UNREACHABLE on ${context.url.pathname}:`, error);
+    response = new Response(`503 Service Unavailable: ${databaseUnavailableMessage}\n`, {
+      status: 503,
+      headers: {
+        'Content-Type': 'text/plain; charset=utf-8',
+        'Cache-Control': 'no-store',
+        'Retry-After': '5',
+      },
+    });
+  }
   for (const [name, value] of Object.entries(pageHeaders)) response.headers.set(name, value);
   if (candor.site.siteUrl.startsWith('https://')) {
     response.headers.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');

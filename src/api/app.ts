@@ -2,7 +2,11 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { Candor } from '#services/candor.ts';
-import { DomainError } from '#services/errors.ts';
+import {
+  DomainError,
+  databaseUnavailableMessage,
+  isDatabaseUnavailable,
+} from '#services/errors.ts';
 import { auditRouter } from './audit.ts';
 import { requireMethodScope, requireScope } from './auth.ts';
 import { badgesRouter } from './badges.ts';
@@ -124,6 +128,10 @@ export function createApp(candor: Candor, options: AppOptions = {}) {
       return problem(domainStatus[error.code], error.message, {
         ...(error.field ? { errors: [{ field: error.field, message: error.message }] } : {}),
       });
+    }
+    if (isDatabaseUnavailable(error)) {
+      console.error(`DATABASE UNREACHABLE on ${c.req.method} ${c.req.path}:`, error);
+      return problem(503, databaseUnavailableMessage, { headers: { 'retry-after': '5' } });
     }
     if (error instanceof HTTPException) {
       const status = error.status;

@@ -2,7 +2,7 @@ import type { Config } from '#config';
 import type { Database } from '#db/client.ts';
 import { createRateLimiter } from '#lib/rate-limit.ts';
 import type { Content } from './content/load-content.ts';
-import type { ServiceContext } from './context.ts';
+import type { ChangeTag, ServiceContext } from './context.ts';
 import type { EmailSettings } from './email/compose.ts';
 import { hasFeedToken, issueFeedToken, revokeFeedToken } from './people/feed-tokens.ts';
 import {
@@ -48,6 +48,10 @@ export interface Candor {
   site: SiteInfo;
   /** A context for a use case acting as `actor`. */
   context(actor: string): ServiceContext;
+  /** Announces a change the public can see (writes here call it; so does the change watcher). */
+  changed(tags: readonly ChangeTag[]): void;
+  /** Calls `listener` with the tags of every change the public can see; returns an unsubscribe. */
+  onChange(listener: (tags: readonly ChangeTag[]) => void): () => void;
   /** Reads for the public audience only. */
   publicReads: {
     status(): ReturnType<typeof loadPublicStatus>;
@@ -119,7 +123,12 @@ export function createCandor(options: CandorOptions): Candor {
     site: content.site,
   };
   const status = cached(() => loadPublicStatus(db, site, now()), { maxAgeMs: readMaxAgeMs });
-  const changed = () => status.invalidate();
+  const listeners = new Set<(tags: readonly ChangeTag[]) => void>();
+  const changed = (tags: readonly ChangeTag[]) => {
+    if (tags.length === 0) return;
+    status.invalidate();
+    for (const listener of listeners) listener(tags);
+  };
   const context = (actor: string): ServiceContext => ({
     db,
     now,
@@ -174,6 +183,11 @@ export function createCandor(options: CandorOptions): Candor {
       leave: (token) => leaveByLink(context('subscriber'), email.secret, token, 'manage'),
     },
     context,
+    changed,
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     publicReads: {
       status: () => status.get(),
       incident: (id) => loadPublicIncident(db, id),

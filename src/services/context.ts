@@ -8,7 +8,29 @@ export interface ServiceContext {
   timeZone: string;
   /** Who is acting, for the audit log: "token:<name>", "bootstrap", "content", "scheduler". */
   actor: string;
-  /** Called after a write commits, so this instance's cached outputs are rebuilt before the
-   * write returns. */
-  changed(): void;
+  /**
+   * Called after a write commits, with what it changed that the public can see, so this
+   * instance's cached public outputs that show it are dropped before the write returns.
+   * An empty list: nothing public changed (an internal note, a subscriber, a user).
+   */
+  changed(tags: readonly ChangeTag[]): void;
 }
+
+/**
+ * What a public output depends on, and what a write changes: `status` (anything on the current
+ * status: components, incidents, maintenance), `catalogue` (component names and groups),
+ * one incident or maintenance by id, or `*` (everything: content, time zone).
+ */
+export type ChangeTag =
+  | 'status'
+  | 'catalogue'
+  | `incident:${string}`
+  | `maintenance:${string}`
+  | '*';
+
+/** The tags of a change to one incident or maintenance, when the public can see it. */
+export const publicChangeTo = (
+  kind: 'incident' | 'maintenance',
+  id: string,
+  visible: boolean,
+): ChangeTag[] => (visible ? ['status', `${kind}:${id}`] : []);

@@ -27,3 +27,25 @@ export const invalidTransition = (message: string, field = 'status') =>
 
 export const invalidInput = (message: string, field: string) =>
   new DomainError('invalid_input', message, field);
+
+/** libSQL and network error codes that mean the database cannot be reached, not a bad query. */
+const unavailableCodes =
+  /^(?:CLIENT_CLOSED|SQLITE_CANTOPEN|SQLITE_BUSY|SQLITE_IOERR\w*|SERVER_ERROR|HRANA_\w+|HTTP_\w+|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN|UND_ERR_\w+)$/;
+
+/**
+ * Whether an error says the database is unreachable (closed, gone, locked, network down), looking
+ * through the causes drizzle and fetch wrap around it.
+ * @example isDatabaseUnavailable(Object.assign(new Error('x'), { code: 'CLIENT_CLOSED' })) // true
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let current = error, depth = 0; current && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && unavailableCodes.test(code)) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/** What people are told while the database is unreachable. */
+export const databaseUnavailableMessage =
+  'The status database cannot be reached right now, so changes cannot be made or read here. Public pages are still served from their last good copies. Try again in a moment.';

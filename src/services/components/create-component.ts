@@ -51,6 +51,6 @@ export async function createComponent(
     await recordAudit(tx, ctx, 'component.created', { type: 'component', id }, { ...input });
     return { id };
   });
-  ctx.changed();
+  ctx.changed(['status', 'catalogue']);
   return result;
 }

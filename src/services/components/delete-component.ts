@@ -24,5 +24,5 @@ export async function deleteComponent(ctx: ServiceContext, id: string): Promise<
       },
     );
   });
-  ctx.changed();
+  ctx.changed(['status', 'catalogue']);
 }

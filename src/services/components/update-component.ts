@@ -65,5 +65,5 @@ export async function updateComponent(
     }
     await recordAudit(tx, ctx, 'component.updated', { type: 'component', id }, { ...input });
   });
-  ctx.changed();
+  ctx.changed(['status', 'catalogue']);
 }

@@ -69,7 +69,7 @@ export async function syncContent(
       await syncComponent(tx, ctx, component, null, position, counts);
     }
   });
-  if (counts.created + counts.updated > 0) ctx.changed();
+  if (counts.created + counts.updated > 0) ctx.changed(['*']);
   return counts;
 }
 

@@ -11,7 +11,7 @@ import {
   restingStatus,
 } from '../components/apply-statuses.ts';
 import { setComponentStatus } from '../components/set-status.ts';
-import type { ServiceContext } from '../context.ts';
+import { publicChangeTo, type ServiceContext } from '../context.ts';
 import { invalidInput, invalidTransition } from '../errors.ts';
 import { findIncident, insertIncidentUpdate, linkComponents } from './incident-rows.ts';
 import { requireFuture } from './promise.ts';
@@ -119,10 +119,10 @@ export async function addIncidentUpdate(
         components: statuses,
       },
     );
-    return { id };
+    return { id, visible: incident.audience === 'public' && !isNote };
   });
-  ctx.changed();
-  return result;
+  ctx.changed(publicChangeTo('incident', incidentId, result.visible));
+  return { id: result.id };
 }
 
 /** On resolve: components the update did not name go back to their resting status. */

@@ -12,7 +12,7 @@ import { impactFromSeverity } from '#domain/status.ts';
 import { newId } from '#lib/ids.ts';
 import { recordAudit } from '../audit.ts';
 import { applyComponentStatuses } from '../components/apply-statuses.ts';
-import type { ServiceContext } from '../context.ts';
+import { publicChangeTo, type ServiceContext } from '../context.ts';
 import { insertIncidentUpdate, linkComponents } from './incident-rows.ts';
 import { requireFuture } from './promise.ts';
 
@@ -111,8 +111,8 @@ export async function createIncident(
         components: statuses,
       },
     );
-    return { id, updateId };
+    return { id, updateId, visible: audience === 'public' };
   });
-  ctx.changed();
-  return result;
+  ctx.changed(publicChangeTo('incident', result.id, result.visible));
+  return { id: result.id, updateId: result.updateId };
 }

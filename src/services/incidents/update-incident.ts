@@ -3,7 +3,7 @@ import { incidents } from '#db/schema/index.ts';
 import type { Audience, Impact, IncidentType, Severity } from '#domain/enums.ts';
 import { impactFromSeverity } from '#domain/status.ts';
 import { recordAudit } from '../audit.ts';
-import type { ServiceContext } from '../context.ts';
+import { publicChangeTo, type ServiceContext } from '../context.ts';
 import { findIncident } from './incident-rows.ts';
 import { requireFuture } from './promise.ts';
 
@@ -33,7 +33,7 @@ export async function updateIncident(
   id: string,
   input: UpdateIncidentInput,
 ): Promise<void> {
-  await ctx.db.transaction(async (tx) => {
+  const visible = await ctx.db.transaction(async (tx) => {
     requireFuture(input.nextUpdateAt, ctx.now());
     const current = await findIncident(tx, id);
     const severity = input.severity ?? current.severity;
@@ -73,6 +73,7 @@ export async function updateIncident(
       })
       .where(eq(incidents.id, id));
     await recordAudit(tx, ctx, 'incident.edited', { type: 'incident', id }, { ...input });
+    return publicChange && (audience === 'public' || current.audience === 'public');
   });
-  ctx.changed();
+  ctx.changed(publicChangeTo('incident', id, visible));
 }

@@ -3,7 +3,7 @@ import type { Audience } from '#domain/enums.ts';
 import { newId } from '#lib/ids.ts';
 import { recordAudit } from '../audit.ts';
 import { loadComponentsFor } from '../components/apply-statuses.ts';
-import type { ServiceContext } from '../context.ts';
+import { publicChangeTo, type ServiceContext } from '../context.ts';
 import { invalidInput } from '../errors.ts';
 import { insertMaintenanceUpdate } from './maintenance-rows.ts';
 
@@ -70,8 +70,8 @@ export async function createMaintenance(
         audience,
       },
     );
-    return { id };
+    return { id, visible: audience === 'public' };
   });
-  ctx.changed();
-  return result;
+  ctx.changed(publicChangeTo('maintenance', result.id, result.visible));
+  return { id: result.id };
 }

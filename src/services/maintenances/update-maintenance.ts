@@ -7,7 +7,7 @@ import { canMoveMaintenance, maintenanceIsActive } from '#domain/lifecycle.ts';
 import { recordAudit } from '../audit.ts';
 import { loadComponentsFor, restingStatus } from '../components/apply-statuses.ts';
 import { setComponentStatus } from '../components/set-status.ts';
-import type { ServiceContext } from '../context.ts';
+import { publicChangeTo, type ServiceContext } from '../context.ts';
 import { invalidInput, invalidTransition, notFound } from '../errors.ts';
 import { insertMaintenanceUpdate } from './maintenance-rows.ts';
 
@@ -47,11 +47,11 @@ export async function updateMaintenance(
   id: string,
   input: UpdateMaintenanceInput,
 ): Promise<boolean> {
-  const changed = await ctx.db.transaction(async (tx) => {
+  const outcome = await ctx.db.transaction(async (tx) => {
     const now = ctx.now();
     const [current] = await tx.select().from(maintenances).where(eq(maintenances.id, id));
     if (!current) throw notFound('maintenance', id);
-    if (input.expectStatus !== undefined && current.status !== input.expectStatus) return false;
+    if (input.expectStatus !== undefined && current.status !== input.expectStatus) return null;
     const scheduledFor = input.scheduledFor ?? current.scheduledFor;
     const scheduledUntil = input.scheduledUntil ?? current.scheduledUntil;
     if (scheduledUntil.getTime() <= scheduledFor.getTime()) {
@@ -116,10 +116,11 @@ export async function updateMaintenance(
         scheduledUntil: scheduledUntil.toISOString(),
       },
     );
-    return true;
+    return { visible: current.audience === 'public' };
   });
-  if (changed) ctx.changed();
-  return changed;
+  if (!outcome) return false;
+  ctx.changed(publicChangeTo('maintenance', id, outcome.visible));
+  return true;
 }
 
 async function moveComponents(

@@ -52,6 +52,6 @@ export async function ensureRollups(ctx: ServiceContext): Promise<boolean> {
       .onConflictDoUpdate({ target: settings.key, set: { value: ctx.timeZone } });
     return true;
   });
-  if (rebuilt) ctx.changed();
+  if (rebuilt) ctx.changed(['*']);
   return rebuilt;
 }
