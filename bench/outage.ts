@@ -1063,7 +1063,8 @@ try {
   const passed = await main();
   process.exitCode = passed ? 0 : 1;
 } catch (error) {
-  console.error(error instanceof Error ? error.message : error);
+  // After Ctrl-C the failures that follow (a killed wrk) are expected: say nothing more.
+  if (!stopping) console.error(error instanceof Error ? error.message : error);
   process.exitCode = 1;
 } finally {
   await stopAll();

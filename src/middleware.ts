@@ -17,6 +17,16 @@ const pageHeaders = {
   'X-Frame-Options': 'DENY',
 };
 
+const unavailable = () =>
+  new Response(`503 Service Unavailable: ${databaseUnavailableMessage}\n`, {
+    status: 503,
+    headers: {
+      'Content-Type': 'text/plain; charset=utf-8',
+      'Cache-Control': 'no-store',
+      'Retry-After': '5',
+    },
+  });
+
 // Reads the signed-in user, if any, for pages that need one (public pages never look at it, so
 // their bytes are the same for everyone), and adds the security headers. A trusted
 // authenticating proxy's word comes first; otherwise the session cookie.
@@ -33,16 +43,10 @@ export const onRequest = defineMiddleware(async (context, next) => {
     response = await next();
   } catch (error) {
     if (!isDatabaseUnavailable(error)) throw error;
-    console.error(`DATABASE UNREACHABLE on ${context.url.pathname}:`, error);
-    response = new Response(`503 Service Unavailable: ${databaseUnavailableMessage}\n`, {
-      status: 503,
-      headers: {
-        'Content-Type': 'text/plain; charset=utf-8',
-        'Cache-Control': 'no-store',
-        'Retry-After': '5',
-      },
-    });
+    response = unavailable();
   }
+  // A page that failed while the database is away says so, rather than "server error".
+  if (response.status === 500 && !(await candor.databaseAnswers())) response = unavailable();
   for (const [name, value] of Object.entries(pageHeaders)) response.headers.set(name, value);
   if (candor.site.siteUrl.startsWith('https://')) {
     response.headers.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import type { Config } from '#config';
 import type { Database } from '#db/client.ts';
 import { createRateLimiter } from '#lib/rate-limit.ts';
@@ -48,6 +49,8 @@ export interface Candor {
   site: SiteInfo;
   /** A context for a use case acting as `actor`. */
   context(actor: string): ServiceContext;
+  /** Whether the database answers a trivial query (readiness, and telling an outage apart). */
+  databaseAnswers(): Promise<boolean>;
   /** Announces a change the public can see (writes here call it; so does the change watcher). */
   changed(tags: readonly ChangeTag[]): void;
   /** Calls `listener` with the tags of every change the public can see; returns an unsubscribe. */
@@ -184,6 +187,16 @@ export function createCandor(options: CandorOptions): Candor {
     },
     context,
     changed,
+    async databaseAnswers() {
+      try {
+        await db.run(sql`select 1`);
+        return true;
+      } catch (error) {
+        // The cause goes to the log, not to the public: it can name hosts and paths.
+        console.error('The database does not answer:', error);
+        return false;
+      }
+    },
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
