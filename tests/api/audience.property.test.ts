@@ -6,12 +6,17 @@
 // and the subscriber outbox are scanned for every marker and every internal id. Internal ids
 // answer 404, word for word the answer to an id that never existed.
 //
+// The static export (npm run export) is written for each scenario and every file scanned.
 // The Astro pages (/, /history, /incidents/:id, /components/:id, /maintenance/:id, the forms and
 // the error pages) are read over HTTP from the built site, served in this process over the same
 // services, and scanned the same way.
 
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { createApp } from '#api/app.ts';
 import {
   type Audience,
   type ComponentStatus,
@@ -21,6 +26,7 @@ import {
   incidentTypes,
   severities,
 } from '#domain/enums.ts';
+import { exportStaticSite } from '#http/static-export.ts';
 import { newId } from '#lib/ids.ts';
 import { catalogueSchema } from '#services/content/load-content.ts';
 import { readOutbox } from '#services/email/read-outbox.ts';
@@ -34,8 +40,11 @@ import type {
 import { testContent } from '#tests/support/content.ts';
 import { type Harness, makeHarness, testClock } from '#tests/support/harness.ts';
 import { startPagesServer } from '#tests/support/pages-server.ts';
+import { pagesRoute } from '../../src/boot.ts';
+import { loadPages } from '../../src/pages-bridge.ts';
 
 const numRuns = 30;
+let exports = 0;
 
 // ---------------------------------------------------------------------------------------------
 // The type boundary: the public read model has no field for anything internal.
@@ -608,7 +617,10 @@ const overHttp =
   (url: string): Source =>
   async (path) => {
     const response = await fetch(`${url}${path}`, { redirect: 'manual' });
-    return { status: response.status, text: await response.text(), headers: response.headers };
+    // The clock's second is no part of the answer: two identical answers may straddle one.
+    const headers = new Headers(response.headers);
+    headers.delete('date');
+    return { status: response.status, text: await response.text(), headers };
   };
 
 const headerText = (headers: Headers) =>
@@ -856,6 +868,23 @@ async function scanPages(site: Source, world: World): Promise<void> {
   }
 }
 
+/** The static export, every file of it, scanned like every other output. */
+async function scanExport(h: Harness, world: World): Promise<void> {
+  const out = mkdtempSync(join(tmpdir(), 'candor-leak-export-'));
+  try {
+    const app = createApp(h.candor, { pages: await pagesRoute(await loadPages(), h.candor) });
+    await exportStaticSite(app, h.candor, { out, liveUrl: 'https://live.example' });
+    for (const name of readdirSync(out, { recursive: true, encoding: 'utf8' })) {
+      const file = join(out, name);
+      if (!statSync(file).isFile()) continue;
+      assertClean(world, `the static export's ${name}`, readFileSync(file, 'utf8'));
+      assertClean(world, "the static export's file names", name);
+    }
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
 async function scanReadModel(h: Harness, world: World): Promise<void> {
   const reads = h.candor.publicReads;
   const check = (where: string, value: unknown, allowedId?: string) => {
@@ -931,6 +960,8 @@ describe('the audience rule, as a property', () => {
         try {
           await scanHttp(h, world);
           await scanPages(overHttp(site.url), world);
+          await scanExport(h, world);
+          exports += 1;
           await scanReadModel(h, world);
           await scanOutbox(h, world);
         } finally {
@@ -941,5 +972,6 @@ describe('the audience rule, as a property', () => {
       { numRuns },
     );
     expect(runs).toBeGreaterThanOrEqual(numRuns);
-  }, 60_000);
+    expect(exports).toBeGreaterThanOrEqual(numRuns);
+  }, 120_000);
 });
