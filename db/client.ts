@@ -68,11 +68,11 @@ function serializeTransactions(db: Database, url: string): void {
   }) as Database['transaction'];
 }
 
-function isLocalUrl(url: string): boolean {
+export function isLocalUrl(url: string): boolean {
   return url === ':memory:' || url.startsWith('file:');
 }
 
-function filePath(url: string): string | null {
+export function filePath(url: string): string | null {
   const rest = url.slice('file:'.length).split('?')[0] ?? '';
   if (rest === '' || rest === ':memory:') return null;
   return rest.startsWith('//') ? fileURLToPath(url.split('?')[0] ?? url) : rest;
