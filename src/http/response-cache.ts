@@ -27,9 +27,14 @@ interface Flight {
 /** One content coding of a cached output, with its headers ready to write. */
 interface Variant {
   headers: OutgoingHttpHeaders;
-  notModified: OutgoingHttpHeaders;
+  /** The same headers as a flat [name, value, …] list: node writes it without re-checking. */
+  raw: string[];
+  notModified: string[];
   body: Buffer;
 }
+
+const flat = (headers: OutgoingHttpHeaders) =>
+  Object.entries(headers).flatMap(([name, value]) => [name, String(value)]);
 
 /** A finished public output: every coding precompressed, one strong ETag per coding. */
 export interface CachedOutput {
@@ -259,9 +264,9 @@ async function finish(
     const etag = `"${hash}${coding === 'identity' ? '' : `-${coding}`}"`;
     const headers: OutgoingHttpHeaders = { ...base, etag };
     if (coding !== 'identity') headers['content-encoding'] = coding;
-    const notModified = { ...headers };
+    const notModified = flat(headers);
     headers['content-length'] = body.length;
-    return { headers, notModified, body };
+    return { headers, raw: flat(headers), notModified, body };
   };
   const identity = variant('identity', rendered.body);
   const variants: Record<Coding, Variant> = {
@@ -314,7 +319,7 @@ export function sendCached(req: IncomingMessage, res: ServerResponse, entry: Cac
     res.end();
     return;
   }
-  res.writeHead(entry.status, variant.headers);
+  res.writeHead(entry.status, variant.raw);
   res.end(req.method === 'HEAD' ? undefined : variant.body);
 }
 
