@@ -8,7 +8,7 @@
 // `Accept-Encoding: gzip`. Then "update visible": while wrk reads `/` with 200 connections, an
 // incident update is posted through the API and `/` is polled until it shows the update.
 //
-//   npm run bench:outage     (node --import ./src/preload.mjs bench/outage.ts)
+//   npm run bench            (node --import ./src/preload.mjs bench/outage.ts)
 //   BENCH_SECONDS=5 (per wrk run) BENCH_REPEAT=3 (medians are reported); a default run takes
 //   about 12 minutes. Needs 2 CPUs, nginx and wrk (installed with apt-get when missing, the only
 //   network use). Loopback only; every process is stopped by its PID; the whole run is aborted

@@ -2,7 +2,7 @@
 // the same run: a bare node:http server sending the very same bytes. Ratios, not absolute
 // numbers, are what to compare between runs on shared, noisy machines.
 //
-//   npm run bench            (builds first if needed; loopback only; bounded in count and time)
+//   npm run bench:quick      (builds first if needed; loopback only; bounded in count and time)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';

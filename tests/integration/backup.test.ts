@@ -54,8 +54,8 @@ describe('backups', () => {
     );
 
     server = await startServer({ BOOTSTRAP_TOKEN: token, DATABASE_URL: databaseUrl });
-    const after = apiClient(() => server?.url ?? '', token);
-    const incidents = (await after('GET', '/api/v1/incidents')).json as {
+    const restoredApi = apiClient(() => server?.url ?? '', token);
+    const incidents = (await restoredApi('GET', '/api/v1/incidents')).json as {
       id: string;
       title: string;
     }[];
@@ -64,7 +64,7 @@ describe('backups', () => {
     expect(back).not.toContain('After the backup');
     // Each incident made during the backup is there with its first update, or not at all.
     for (const incident of incidents.filter((i) => i.title.startsWith('During'))) {
-      const full = await after('GET', `/api/v1/incidents/${incident.id}`);
+      const full = await restoredApi('GET', `/api/v1/incidents/${incident.id}`);
       expect(full.json.updates.length).toBe(1);
     }
   }, 90_000);
