@@ -379,6 +379,10 @@ function rawGet(url: string, headers: Record<string, string> = {}): Promise<Raw>
 
 interface Captured {
   type: string;
+  /** Candor's response headers for each coding, minus the per-connection ones, for the bare
+   * server to send too: the same bytes on the wire, headers included. */
+  identityHeaders: Record<string, string>;
+  gzipHeaders: Record<string, string>;
   identity: Buffer;
   gzip: Buffer;
   /** What Candor answered to `Accept-Encoding: gzip`; when identity, `gzip` was made here. */
@@ -399,6 +403,11 @@ async function capture(url: string): Promise<Map<Path, Captured>> {
     }
     captured.set(path, {
       type: plain.headers['content-type'] ?? 'application/octet-stream',
+      identityHeaders: replayable(plain.headers),
+      gzipHeaders:
+        candorGzip === 'gzip'
+          ? replayable(zipped.headers)
+          : { ...replayable(plain.headers), 'content-encoding': 'gzip' },
       identity: plain.body,
       // Candor's own compressed bytes when it has them; else what a precompressing cache would.
       gzip:
@@ -409,6 +418,23 @@ async function capture(url: string): Promise<Map<Path, Captured>> {
     });
   }
   return captured;
+}
+
+/** Headers a server sends per connection or per body, which the bare server makes itself. */
+const perConnection = new Set([
+  'date',
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'content-length',
+]);
+
+function replayable(headers: IncomingHttpHeaders): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined && !perConnection.has(name)) kept[name] = String(value);
+  }
+  return kept;
 }
 
 const fileFor: Record<Path, string> = {
@@ -519,16 +545,21 @@ async function startNginx(
   return { perRequest, precompressed };
 }
 
-// The bare baseline: the same bytes from memory, the same content type, nothing else.
+// The bare baseline: the same bytes from memory with Candor's own headers, nothing else.
 const bareServerSource = `import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 
 const [site, port, routes] = process.argv.slice(2);
 const bodies = new Map(
-  Object.entries(JSON.parse(routes)).map(([path, { file, type }]) => [
+  Object.entries(JSON.parse(routes)).map(([path, { file, identityHeaders, gzipHeaders }]) => [
     path,
-    { type, identity: readFileSync(join(site, file)), gzip: readFileSync(join(site, file + '.gz')) },
+    {
+      identityHeaders,
+      gzipHeaders,
+      identity: readFileSync(join(site, file)),
+      gzip: readFileSync(join(site, file + '.gz')),
+    },
   ]),
 );
 createServer((req, res) => {
@@ -536,8 +567,7 @@ createServer((req, res) => {
   if (!found) return res.writeHead(404).end();
   const gzip = /\\bgzip\\b/.test(req.headers['accept-encoding'] ?? '');
   const body = gzip ? found.gzip : found.identity;
-  const headers = { 'content-type': found.type, 'content-length': body.length, vary: 'accept-encoding' };
-  if (gzip) headers['content-encoding'] = 'gzip';
+  const headers = { ...(gzip ? found.gzipHeaders : found.identityHeaders), 'content-length': body.length };
   res.writeHead(200, headers).end(body);
 }).listen(Number(port), '127.0.0.1');
 `;
@@ -547,7 +577,14 @@ async function startBare(site: string, captured: Map<Path, Captured>): Promise<S
   const script = join(dir, 'bare-server.mjs');
   writeFileSync(script, bareServerSource);
   const routes = Object.fromEntries(
-    [...captured].map(([path, bytes]) => [path, { file: fileFor[path], type: bytes.type }]),
+    [...captured].map(([path, bytes]) => [
+      path,
+      {
+        file: fileFor[path],
+        identityHeaders: bytes.identityHeaders,
+        gzipHeaders: bytes.gzipHeaders,
+      },
+    ]),
   );
   const port = await freePort();
   const proc = launch('bare node', 'taskset', [
