@@ -7,13 +7,17 @@
 //   npm run bench:data -- --scale 0.05          a smaller set, for trying things out
 //   npm run bench:data -- --seed 7              other (still reproducible) content
 //
-// The schema comes from the migrations and the content/ catalogue from the start-up code itself
+// The schema, settings and the content/ catalogue come from the start-up code itself
 // (openCandor); everything else is written with multi-row INSERTs in large transactions, which
 // the services (one row at a time, with audit rows) would take hours to do. The data is
-// consistent the way the services keep it: every incident and maintenance covers an outage or
-// maintenance interval of its first component's status history, each component's last interval
-// is open and matches its status, and the rollups are what rebuild-rollups.ts computes (checked
-// against addInterval for a sample before the script ends).
+// consistent the way the services keep it: every past incident and maintenance covers an outage
+// or maintenance interval of its first component's status history, each component's last
+// interval is open and matches its status, and the rollups are what rebuild-rollups.ts computes
+// (a sample is checked against addInterval before the script ends; the rollup_time_zone setting
+// stays, so start-up does not rebuild them). Generated groups and components have no
+// content_key: the content sync finds rows by key only, so it leaves them alone.
+// Rows are written in time order, as a database that grew for years holds them: row ids follow
+// time, which decides how scattered a read of a recent window is.
 import { existsSync, rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type Client, createClient, type InStatement } from '@libsql/client';
@@ -172,6 +176,9 @@ function tableWriter(client: Client, table: string, columns: readonly string[]) 
   const flush = async () => {
     closeStatement();
     if (statements.length > 0) await client.batch(statements, 'write');
+    // The driver frees a statement's native memory in a finalizer that runs only when the event
+    // loop turns; without this, a million rows keep gigabytes of spent statements.
+    await new Promise((resolve) => setImmediate(resolve));
     written += pending;
     statements = [];
     pending = 0;
@@ -182,15 +189,27 @@ function tableWriter(client: Client, table: string, columns: readonly string[]) 
       pending += 1;
       if (args.length === rowsPerStatement * columns.length) closeStatement();
     },
-    /** Writes what is buffered once there is a transaction's worth. */
-    async maybeFlush() {
-      if (pending >= rowsPerTransaction) await flush();
+    /** Whether a transaction's worth is buffered. */
+    get full() {
+      return pending >= rowsPerTransaction;
     },
+    flush,
     async finish() {
       await flush();
       return written;
     },
   };
+}
+type Writer = ReturnType<typeof tableWriter>;
+
+/**
+ * Writes all of related tables' buffers, parents first, once any of them is full: a child row
+ * must not reach the database before the row it refers to.
+ */
+async function flushWhenFull(...writers: Writer[]) {
+  if (writers.some((writer) => writer.full)) {
+    for (const writer of writers) await writer.flush();
+  }
 }
 
 const bool = (value: boolean) => (value ? 1 : 0);
@@ -231,43 +250,46 @@ function dayIndex(calendar: Calendar, at: number): number {
 
 const rank = (status: ComponentStatus) => componentStatuses.indexOf(status);
 
-/** One component's daily figures, summed the way addInterval sums them (same order, same sums). */
-function dailyTotals(calendar: Calendar) {
+/**
+ * Every component's daily figures, summed the way addInterval sums them (intervals in the same
+ * order, so the floating-point sums are the same too). One row of the matrix per component.
+ */
+function dailyTotals(calendar: Calendar, componentCount: number) {
   const count = calendar.days.length;
-  const worst = new Int8Array(count).fill(-1);
-  const downtime = new Float64Array(count);
-  const observed = new Float64Array(count);
+  const worst = new Int8Array(componentCount * count).fill(-1);
+  const downtime = new Float64Array(componentCount * count);
+  const observed = new Float64Array(componentCount * count);
   return {
-    add(status: ComponentStatus, start: number, end: number) {
+    add(component: number, status: ComponentStatus, start: number, end: number) {
       let index = dayIndex(calendar, start);
       let from = start;
       while (from < end) {
         const dayEnd = Math.min(calendar.starts[index + 1] as number, end);
         if (dayEnd > from) {
-          const ms = dayEnd - from;
-          worst[index] = Math.max(worst[index] as number, rank(status));
-          downtime[index] = (downtime[index] as number) + ms * downtimeWeight[status];
-          observed[index] = (observed[index] as number) + ms;
+          const at = component * count + index;
+          worst[at] = Math.max(worst[at] as number, rank(status));
+          downtime[at] = (downtime[at] as number) + (dayEnd - from) * downtimeWeight[status];
+          observed[at] = (observed[at] as number) + (dayEnd - from);
         }
         from = Math.max(from, dayEnd);
         index += 1;
       }
     },
-    *rows() {
-      for (let i = 0; i < count; i++) {
-        const status = componentStatuses[worst[i] as number];
-        if (status) {
-          yield {
-            day: calendar.days[i] as string,
-            worst: status,
-            downtimeMs: Math.round(downtime[i] as number),
-            observedMs: observed[i] as number,
-          };
-        }
-      }
+    /** The rollup row of one component and day, or null for a day it did not exist. */
+    row(component: number, dayIndex: number) {
+      const at = component * count + dayIndex;
+      const status = componentStatuses[worst[at] as number];
+      if (!status) return null;
+      return {
+        day: calendar.days[dayIndex] as string,
+        worst: status,
+        downtimeMs: Math.round(downtime[at] as number),
+        observedMs: observed[at] as number,
+      };
     },
   };
 }
+type Totals = ReturnType<typeof dailyTotals>;
 
 // ---------------------------------------------------------------------------------------------
 // The catalogue
@@ -404,47 +426,49 @@ function episodeStore(capacity: number) {
 }
 type Episodes = ReturnType<typeof episodeStore>;
 
-/** Writes every generated component's status history and daily rollup, and notes its outages. */
-async function writeHistory(
-  client: Client,
-  components: readonly Component[],
-  calendar: Calendar,
-  now: number,
-): Promise<{ history: number; rollups: number; episodes: Episodes }> {
-  const history = tableWriter(client, 'component_status_history', [
-    'component_id',
-    'status',
-    'started_at',
-    'ended_at',
-  ]);
-  const rollups = tableWriter(client, 'component_daily_rollup', [
-    'component_id',
-    'day',
-    'worst_status',
-    'downtime_ms',
-    'observed_ms',
-  ]);
+/** Every generated status interval, kept compactly in memory until it is written. */
+function intervalStore(capacity: number) {
+  return {
+    component: new Uint16Array(capacity),
+    status: new Int8Array(capacity),
+    start: new Float64Array(capacity),
+    /** NaN while open. */
+    end: new Float64Array(capacity),
+    size: 0,
+  };
+}
+type Intervals = ReturnType<typeof intervalStore>;
+
+/**
+ * Generates every component's status history, its daily figures and its outages (to hang
+ * incidents and maintenances on). Nothing is written yet: see writeHistory.
+ */
+function generateHistory(components: readonly Component[], calendar: Calendar, now: number) {
+  const intervals = intervalStore(components.length * sizes.historyPerComponent);
+  const totals = dailyTotals(calendar, components.length);
   const episodes = episodeStore(components.length * sizes.historyPerComponent);
   for (const [index, component] of components.entries()) {
     // A component an open incident holds ends with that status, open since the incident began.
-    const closedUntil = component.openSince ?? now;
     const statuses = statusSequence(
       sizes.historyPerComponent - (component.openSince === null ? 0 : 1),
     );
-    const times = boundaries(statuses, component.createdAt, closedUntil);
+    const times = boundaries(statuses, component.createdAt, component.openSince ?? now);
     if (component.openSince !== null) {
       statuses.push(component.status);
       times.push(now);
     }
-    const totals = dailyTotals(calendar);
     let outageStart = 0;
     let outageWorst: ComponentStatus = 'operational';
     statuses.forEach((status, i) => {
       const start = times[i] as number;
-      const end = times[i + 1] as number;
       const open = i === statuses.length - 1;
-      history.add([component.id, status, start, open ? null : end]);
-      if (!open) totals.add(status, start, end);
+      const end = open ? Number.NaN : (times[i + 1] as number);
+      const at = intervals.size++;
+      intervals.component[at] = index;
+      intervals.status[at] = rank(status);
+      intervals.start[at] = start;
+      intervals.end[at] = end;
+      if (!open) totals.add(index, status, start, end);
       if (status !== 'operational' && outageWorst === 'operational') outageStart = start;
       if (status !== 'operational' && rank(status) > rank(outageWorst)) outageWorst = status;
       if (status === 'operational' && outageWorst !== 'operational') {
@@ -452,13 +476,65 @@ async function writeHistory(
         outageWorst = 'operational';
       }
     });
-    for (const row of totals.rows()) {
-      rollups.add([component.id, row.day, row.worst, row.downtimeMs, row.observedMs]);
-    }
-    await history.maybeFlush();
-    await rollups.maybeFlush();
   }
-  return { history: await history.finish(), rollups: await rollups.finish(), episodes };
+  return { intervals, totals, episodes };
+}
+
+/**
+ * Writes the history in the order the product writes it: a row when its interval begins, so
+ * row ids follow time across all components, as they do in a database that grew for years.
+ * (Written component by component instead, a day's rows would lie scattered over the file and
+ * every read of a recent window would pay for that.)
+ */
+async function writeHistory(
+  client: Client,
+  components: readonly Component[],
+  intervals: Intervals,
+) {
+  const history = tableWriter(client, 'component_status_history', [
+    'component_id',
+    'status',
+    'started_at',
+    'ended_at',
+  ]);
+  const order = Uint32Array.from({ length: intervals.size }, (_, i) => i).sort(
+    (a, b) => (intervals.start[a] as number) - (intervals.start[b] as number) || a - b,
+  );
+  for (const at of order) {
+    const end = intervals.end[at] as number;
+    history.add([
+      (components[intervals.component[at] as number] as Component).id,
+      componentStatuses[intervals.status[at] as number] as ComponentStatus,
+      intervals.start[at] as number,
+      Number.isNaN(end) ? null : end,
+    ]);
+    await flushWhenFull(history);
+  }
+  return history.finish();
+}
+
+/** Writes the rollup day by day, as closing intervals add each day's rows in turn. */
+async function writeRollups(
+  client: Client,
+  components: readonly Component[],
+  calendar: Calendar,
+  totals: Totals,
+) {
+  const rollups = tableWriter(client, 'component_daily_rollup', [
+    'component_id',
+    'day',
+    'worst_status',
+    'downtime_ms',
+    'observed_ms',
+  ]);
+  for (let d = 0; d < calendar.days.length; d++) {
+    for (const [index, component] of components.entries()) {
+      const row = totals.row(index, d);
+      if (row) rollups.add([component.id, row.day, row.worst, row.downtimeMs, row.observedMs]);
+    }
+    await flushWhenFull(rollups);
+  }
+  return rollups.finish();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -697,12 +773,9 @@ function resolvedPlan(
   components: readonly Component[],
   episodes: Episodes,
   episode: number,
+  audience: 'public' | 'internal',
 ): IncidentPlan {
   const firstIndex = episodes.component[episode] as number;
-  const audience =
-    (components[firstIndex] as Component).audience === 'internal' || random() < 0.05
-      ? 'internal'
-      : 'public';
   const startedAt = episodes.start[episode] as number;
   const resolvedAt = episodes.end[episode] as number;
   const statuses = pick(statusPaths);
@@ -756,17 +829,25 @@ async function writeIncidents(
   openPlans: readonly IncidentPlan[],
 ) {
   const writers = incidentWriters(client);
-  const outages = Int32Array.from({ length: episodes.size }, (_, i) => i).filter(
-    (i) => episodes.worst[i] !== rank('under_maintenance'),
-  );
-  for (const plan of openPlans) addIncident(writers, components, plan);
-  for (let i = openPlans.length; i < sizes.incidents; i++) {
-    addIncident(writers, components, resolvedPlan(components, episodes, episodes.claim(outages)));
-    if (i % 1_000 === 0) {
-      await writers.incidents.maybeFlush();
-      await writers.updates.maybeFlush();
-      await writers.links.maybeFlush();
-    }
+  // Outages (not maintenance) of public and of internal components: an internal incident (one
+  // in ten) is about an internal component, a public one about a public component.
+  const outagesOf = (audience: string) =>
+    Int32Array.from({ length: episodes.size }, (_, i) => i).filter(
+      (i) =>
+        episodes.worst[i] !== rank('under_maintenance') &&
+        components[episodes.component[i] as number]?.audience === audience,
+    );
+  const pools = { public: outagesOf('public'), internal: outagesOf('internal') };
+  const plans = [...openPlans];
+  while (plans.length < sizes.incidents) {
+    const audience = random() < 0.1 ? 'internal' : 'public';
+    plans.push(resolvedPlan(components, episodes, episodes.claim(pools[audience]), audience));
+  }
+  // In the order they were declared, as the rows of a real database lie.
+  plans.sort((a, b) => a.startedAt - b.startedAt);
+  for (const plan of plans) {
+    addIncident(writers, components, plan);
+    await flushWhenFull(writers.incidents, writers.updates, writers.links);
   }
   return {
     incidents: await writers.incidents.finish(),
@@ -887,15 +968,17 @@ async function writeMaintenances(
       ]);
     }
   };
-  for (let i = 0; i < sizes.maintenances; i++) {
+  const done = Array.from({ length: sizes.maintenances }, () => {
     const episode = episodes.claim(windows);
-    add({
+    return {
       start: episodes.start[episode] as number,
       end: episodes.end[episode] as number,
       first: episodes.component[episode] as number,
       done: true,
-    });
-  }
+    };
+  });
+  // In time order, as they were planned.
+  for (const window of done.sort((a, b) => a.start - b.start)) add(window);
   const publicIndexes = components.flatMap((c, i) => (c.audience === 'public' ? [i] : []));
   for (let i = 0; i < sizes.upcomingMaintenances; i++) {
     const start = Math.ceil((now + between(2 * day, 10 * day)) / hour) * hour;
@@ -931,7 +1014,7 @@ async function writeSubscribers(client: Client, components: readonly Component[]
     'updated_at',
   ]);
   const publicIds = components.filter((c) => c.audience === 'public').map((c) => c.id);
-  for (let i = 0; i < sizes.subscribers; i++) {
+  const arrivals = Array.from({ length: sizes.subscribers }, () => {
     const state = weighted([
       ['active', 85],
       ['pending', 3],
@@ -943,6 +1026,9 @@ async function writeSubscribers(client: Client, components: readonly Component[]
     const createdAt = Math.round(
       state === 'pending' ? now - between(0, 47 * hour) : now - between(1 * day, 5 * year),
     );
+    return { state, createdAt };
+  }).sort((a, b) => a.createdAt - b.createdAt);
+  for (const [i, { state, createdAt }] of arrivals.entries()) {
     const source = random() < 0.9 ? 'form' : 'import';
     const confirmedAt =
       state === 'pending'
@@ -972,7 +1058,7 @@ async function writeSubscribers(client: Client, components: readonly Component[]
       createdAt,
       changedAt ?? confirmedAt ?? createdAt,
     ]);
-    await writer.maybeFlush();
+    await flushWhenFull(writer);
   }
   return { subscribers: await writer.finish() };
 }
@@ -1113,7 +1199,6 @@ async function main() {
   // A throwaway file being filled: durability per commit buys nothing here.
   await client.execute('PRAGMA synchronous = OFF');
   await client.execute('PRAGMA foreign_keys = ON');
-  await client.execute('PRAGMA cache_size = -200000');
   try {
     const now = Date.now();
     console.log(`Generating ${out} (scale ${scale}, time zone ${zone})`);
@@ -1129,7 +1214,9 @@ async function main() {
       now,
       zone,
     );
-    const { episodes } = await writeHistory(client, catalogue.components, calendar, now);
+    const { intervals, totals, episodes } = generateHistory(catalogue.components, calendar, now);
+    await writeHistory(client, catalogue.components, intervals);
+    await writeRollups(client, catalogue.components, calendar, totals);
     step('status history and daily rollups', t);
 
     t = performance.now();

@@ -49,6 +49,8 @@ export async function boot(
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
   });
+  // The most read outputs are ready before the first reader asks.
+  void publicCache.warm();
   const stopScheduler = startMaintenanceScheduler(candor);
   // Other instances on the same database: their writes reach this cache within a second.
   const stopWatcher = await startChangeWatcher(candor);

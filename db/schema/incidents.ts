@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import type { ComponentChange } from '../../src/domain/changes.ts';
 import {
@@ -40,6 +41,10 @@ export const incidents = sqliteTable(
   (table) => [
     index('incidents_audience_started').on(table.audience, table.startedAt),
     index('incidents_status').on(table.status),
+    // Unresolved incidents, read for every status page: a handful among years of resolved ones.
+    index('incidents_unresolved')
+      .on(table.audience, table.startedAt)
+      .where(sql`${table.status} <> 'resolved'`),
   ],
 );
 

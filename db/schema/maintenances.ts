@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import type { ComponentChange } from '../../src/domain/changes.ts';
 import { audiences, componentStatuses, maintenanceStatuses } from '../../src/domain/enums.ts';
@@ -25,6 +26,9 @@ export const maintenances = sqliteTable(
   (table) => [
     index('maintenances_status_scheduled').on(table.status, table.scheduledFor),
     index('maintenances_audience_scheduled').on(table.audience, table.scheduledFor),
+    index('maintenances_open')
+      .on(table.audience, table.scheduledFor)
+      .where(sql`${table.status} <> 'completed'`),
   ],
 );
 

@@ -61,6 +61,11 @@ export function createApp(candor: Candor, options: AppOptions = {}) {
   app.route('/', unsubscribeRouter);
   app.route('/', internalFeedsRouter);
 
+  // A write answers once this instance's public outputs show it (src/http/public-cache.ts).
+  app.use('/api/v1/*', async (c, next) => {
+    await next();
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') await candor.settled();
+  });
   app.use(
     '/api/v1/*',
     bodyLimit({

@@ -21,7 +21,7 @@ export function frontHandler(
     const entry = cache.peek(output.key);
     if (entry) {
       sendCached(req, res, entry);
-      if (cache.due(entry)) cache.refresh(output);
+      if (cache.due(entry)) void cache.refresh(output);
       return;
     }
     cache.get(output).then(

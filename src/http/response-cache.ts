@@ -46,6 +46,10 @@ export interface CachedOutput {
   variants: Record<Coding, Variant>;
   renderedAt: number;
   lastUsed: number;
+  /** When a reader last got it, in ms: what was read in the last minute is kept warm. */
+  usedAt: number;
+  /** A write changed what it shows: still served until its new render is stored. */
+  stale: boolean;
   bytes: number;
   /** When rendering it again last failed: retried at most once a second. */
   failedAt: number;
@@ -63,6 +67,9 @@ export interface ResponseCacheOptions {
   now?: () => number;
   log?: (message: string) => void;
 }
+
+/** Outputs read this recently are kept, stale, when a write changes them, and rendered again. */
+const keepWarmMs = 60_000;
 
 /** A render that failed is not tried again for this long: the stale copy answers meanwhile. */
 const retryMs = 1_000;
@@ -139,7 +146,7 @@ export function createResponseCache(options: ResponseCacheOptions) {
   function get(output: PublicOutput): Promise<CachedOutput | Rendered> {
     const running = inFlight.get(output.key);
     if (running) return running.promise;
-    const recent = lastGood.get(output.key);
+    const recent = entries.get(output.key) ?? lastGood.get(output.key);
     if (recent && now() - recent.failedAt < retryMs) return Promise.resolve(recent);
     const flight = { stale: false, tags: output.tags } as Flight;
     flight.promise = fill(output).then(
@@ -151,6 +158,8 @@ export function createResponseCache(options: ResponseCacheOptions) {
           return result;
         }
         if (result.status < 500) {
+          // No longer there (an incident made internal): neither copy may be served again.
+          remove(output.key);
           lastGood.delete(output.key);
           return result;
         }
@@ -184,32 +193,50 @@ export function createResponseCache(options: ResponseCacheOptions) {
     /** The cached output for a key, if any, marked as used. */
     peek(key: string): CachedOutput | undefined {
       const entry = entries.get(key);
-      if (entry) entry.lastUsed = ++clock;
+      if (entry) {
+        entry.lastUsed = ++clock;
+        entry.usedAt = now();
+      }
       return entry;
     },
     get,
-    /** Whether an output is older than the refresh interval (it is still served meanwhile). */
+    /** Whether a key's cached output is marked stale (without counting it as read). */
+    peekStale(key: string): boolean {
+      return entries.get(key)?.stale === true;
+    },
+    /** Whether an output is stale or older than the refresh interval (served meanwhile). */
     due(entry: CachedOutput): boolean {
       const at = now();
-      return at - entry.renderedAt > options.refreshAfterMs && at - entry.failedAt > retryMs;
+      return (
+        (entry.stale || at - entry.renderedAt > options.refreshAfterMs) &&
+        at - entry.failedAt > retryMs
+      );
     },
     /** Renders an output again in the background; its current copy serves meanwhile. */
-    refresh(output: PublicOutput): void {
-      if (inFlight.has(output.key)) return;
-      void get(output).catch(() => {});
+    refresh(output: PublicOutput): Promise<unknown> {
+      const running = inFlight.get(output.key);
+      if (running) return running.promise.catch(() => {});
+      return get(output).catch(() => {});
     },
     /**
-     * Drops every output showing something in `tags`, and cancels renders under way for them.
-     * Returns the outputs dropped that were in use, most recent first, to render again.
+     * Marks every output showing something in `tags` stale, and cancels renders under way for
+     * them. Outputs read in the last minute stay and are served until rendered again (readers
+     * never wait for a render a write caused); the others are dropped. Returns the stale ones,
+     * most used first, for the caller to render again.
      */
     invalidate(tags: readonly ChangeTag[]): CachedOutput[] {
       if (tags.length === 0) return [];
-      const dropped: CachedOutput[] = [];
+      const warm: CachedOutput[] = [];
+      const at = now();
       for (const entry of [...entries.values()]) {
         if (!affected(entry, tags)) continue;
-        remove(entry.key);
-        lastGood.set(entry.key, entry);
-        dropped.push(entry);
+        if (at - entry.usedAt < keepWarmMs) {
+          entry.stale = true;
+          warm.push(entry);
+        } else {
+          remove(entry.key);
+          lastGood.set(entry.key, entry);
+        }
       }
       for (const [key, flight] of inFlight) {
         if (!affected(flight, tags)) continue;
@@ -222,7 +249,7 @@ export function createResponseCache(options: ResponseCacheOptions) {
         if (first === undefined) break;
         lastGood.delete(first);
       }
-      return dropped.sort((a, b) => b.lastUsed - a.lastUsed);
+      return warm.sort((a, b) => b.lastUsed - a.lastUsed);
     },
     stats() {
       return { entries: entries.size, bytes, lastGood: lastGood.size, inFlight: inFlight.size };
@@ -254,7 +281,8 @@ async function finish(
         gzipAsync(rendered.body, { level: 9 }),
         brotliAsync(rendered.body, {
           params: {
-            [constants.BROTLI_PARAM_QUALITY]: 10,
+            // Quality 10 costs seconds on a multi-megabyte page: lighter for large outputs.
+            [constants.BROTLI_PARAM_QUALITY]: rendered.body.length > 512 * 1024 ? 5 : 10,
             [constants.BROTLI_PARAM_SIZE_HINT]: rendered.body.length,
           },
         }),
@@ -282,6 +310,8 @@ async function finish(
     variants,
     renderedAt: at,
     lastUsed: used,
+    usedAt: at,
+    stale: false,
     failedAt: 0,
     loggedAt: 0,
     bytes: rendered.body.length + (gzipped?.length ?? 0) + (brotli?.length ?? 0),

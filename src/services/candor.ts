@@ -53,8 +53,13 @@ export interface Candor {
   databaseAnswers(): Promise<boolean>;
   /** Announces a change the public can see (writes here call it; so does the change watcher). */
   changed(tags: readonly ChangeTag[]): void;
-  /** Calls `listener` with the tags of every change the public can see; returns an unsubscribe. */
-  onChange(listener: (tags: readonly ChangeTag[]) => void): () => void;
+  /**
+   * Calls `listener` with the tags of every change the public can see; returns an unsubscribe.
+   * What the listener returns (a promise) is awaited by `settled()`.
+   */
+  onChange(listener: (tags: readonly ChangeTag[]) => unknown): () => void;
+  /** Resolves when what listeners started for the changes so far is done (caches rebuilt). */
+  settled(): Promise<void>;
   /** Reads for the public audience only. */
   publicReads: {
     status(): ReturnType<typeof loadPublicStatus>;
@@ -126,11 +131,16 @@ export function createCandor(options: CandorOptions): Candor {
     site: content.site,
   };
   const status = cached(() => loadPublicStatus(db, site, now()), { maxAgeMs: readMaxAgeMs });
-  const listeners = new Set<(tags: readonly ChangeTag[]) => void>();
+  const listeners = new Set<(tags: readonly ChangeTag[]) => unknown>();
+  const pending = new Set<Promise<unknown>>();
   const changed = (tags: readonly ChangeTag[]) => {
     if (tags.length === 0) return;
     status.invalidate();
-    for (const listener of listeners) listener(tags);
+    for (const listener of listeners) {
+      const work = Promise.resolve(listener(tags)).catch(() => {});
+      pending.add(work);
+      void work.finally(() => pending.delete(work));
+    }
   };
   const context = (actor: string): ServiceContext => ({
     db,
@@ -200,6 +210,9 @@ export function createCandor(options: CandorOptions): Candor {
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    async settled() {
+      await Promise.all(pending);
     },
     publicReads: {
       status: () => status.get(),

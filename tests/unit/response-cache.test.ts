@@ -84,14 +84,36 @@ describe('the response cache', () => {
     for (const key of ['/', '/incidents/aaa', '/incidents/bbb']) await t.text(key);
     t.content.set('/incidents/aaa', 'incident a, updated');
     t.content.set('/', 'one incident');
-    t.cache.invalidate(['status', 'incident:aaa']);
-    expect(t.cache.peek('/incidents/bbb')).toBeDefined();
-    expect(t.cache.peek('/')).toBeUndefined();
+    const stale = t.cache.invalidate(['status', 'incident:aaa']);
+    expect(stale.map((e) => e.key).sort()).toEqual(['/', '/incidents/aaa']);
+    expect(t.cache.peek('/incidents/bbb')?.stale).toBe(false);
+    // Still served while it is rendered again: readers never wait for a write's render.
+    expect(t.cache.peek('/')?.stale).toBe(true);
+    await t.cache.refresh(t.output('/'));
+    await t.cache.refresh(t.output('/incidents/aaa'));
+    expect(t.cache.peek('/')?.stale).toBe(false);
     expect(await t.text('/incidents/aaa')).toBe('incident a, updated');
     expect(await t.text('/')).toBe('one incident');
-    // Nothing public changed: nothing dropped.
+    // Nothing public changed: nothing touched.
     expect(t.cache.invalidate([])).toEqual([]);
-    expect(t.cache.peek('/')).toBeDefined();
+    expect(t.cache.peek('/')?.stale).toBe(false);
+  });
+
+  it('drops, rather than renders again, what nobody read for a minute', async () => {
+    const t = setup();
+    await t.text('/');
+    t.advance(61_000);
+    expect(t.cache.invalidate(['status'])).toEqual([]);
+    expect(t.cache.peek('/')).toBeUndefined();
+  });
+
+  it('forgets an output that is no longer there', async () => {
+    const t = setup();
+    await t.text('/incidents/aaa');
+    t.content.delete('/incidents/aaa');
+    t.cache.invalidate(['incident:aaa']);
+    await t.cache.refresh(t.output('/incidents/aaa'));
+    expect(t.cache.peek('/incidents/aaa')).toBeUndefined();
   });
 
   it('never stores a render that a write overtook', async () => {

@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, inArray, lt, ne, or, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '#db/client.ts';
 import {
   componentGroups,
@@ -306,7 +306,14 @@ export async function loadPublicStatus(
   const recentIncidents = await loadPublicIncidents(
     db,
     or(
-      ne(incidents.status, 'resolved'),
+      // A literal, not a parameter, so SQLite can use the partial index of unresolved incidents.
+      inArray(
+        incidents.id,
+        db
+          .select({ id: incidents.id })
+          .from(incidents)
+          .where(sql`${incidents.status} <> 'resolved'`),
+      ),
       inArray(
         incidents.id,
         db
@@ -322,7 +329,13 @@ export async function loadPublicStatus(
   const recentMaintenances = await loadPublicMaintenances(
     db,
     or(
-      ne(maintenances.status, 'completed'),
+      inArray(
+        maintenances.id,
+        db
+          .select({ id: maintenances.id })
+          .from(maintenances)
+          .where(sql`${maintenances.status} <> 'completed'`),
+      ),
       inArray(
         maintenances.id,
         db

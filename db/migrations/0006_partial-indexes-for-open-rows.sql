@@ -1,0 +1,3 @@
+CREATE INDEX `status_history_open` ON `component_status_history` (`component_id`) WHERE "component_status_history"."ended_at" IS NULL;--> statement-breakpoint
+CREATE INDEX `incidents_unresolved` ON `incidents` (`audience`,`started_at`) WHERE "incidents"."status" <> 'resolved';--> statement-breakpoint
+CREATE INDEX `maintenances_open` ON `maintenances` (`audience`,`scheduled_for`) WHERE "maintenances"."status" <> 'completed';
