@@ -26,7 +26,9 @@ import {
   loadPublicMaintenance,
   loadPublicStatus,
   type SiteInfo,
+  sitePage,
 } from './read/load-public.ts';
+import type { SitePage } from './read/public-model.ts';
 import {
   changeChoice,
   confirmSubscription,
@@ -62,6 +64,8 @@ export interface Candor {
   settled(): Promise<void>;
   /** Reads for the public audience only. */
   publicReads: {
+    /** The site as every page shows it: no database read, for pages that need nothing more. */
+    page(): SitePage;
     status(): ReturnType<typeof loadPublicStatus>;
     incident(id: string): ReturnType<typeof loadPublicIncident>;
     maintenance(id: string): ReturnType<typeof loadPublicMaintenance>;
@@ -215,6 +219,7 @@ export function createCandor(options: CandorOptions): Candor {
       await Promise.all(pending);
     },
     publicReads: {
+      page: () => sitePage(site),
       status: () => status.get(),
       incident: (id) => loadPublicIncident(db, id),
       maintenance: (id) => loadPublicMaintenance(db, id),

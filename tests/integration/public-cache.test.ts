@@ -167,9 +167,10 @@ describe('with the database gone', () => {
     expect((await management.json()).detail).toMatch(/database cannot be reached/);
     expect(management.headers.get('retry-after')).toBe('5');
 
-    const login = await get(first, '/login');
-    expect(login.status).toBe(503);
-    expect(await login.text()).toMatch(/database cannot be reached/);
+    // Inside, a session cannot be checked: 503, not a sign-in loop.
+    const inside = await get(first, '/internal', { cookie: 'candor_session=whatever' });
+    expect(inside.status).toBe(503);
+    expect(await inside.text()).toMatch(/database cannot be reached/);
 
     const neverRendered = await get(first, '/history.atom');
     expect(neverRendered.status).toBe(503);

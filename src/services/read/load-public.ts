@@ -24,6 +24,7 @@ import type {
   PublicMaintenance,
   PublicStatus,
   PublicUpdate,
+  SitePage,
 } from './public-model.ts';
 
 /** What the read model needs to know of the site besides the database. */
@@ -277,6 +278,11 @@ function latest(dates: Iterable<Date>, fallback: Date): Date {
 }
 
 export function pageInfo(info: SiteInfo, updatedAt: Date): PageInfo {
+  return { ...sitePage(info), updatedAt };
+}
+
+/** The site as every page shows it, from settings alone. */
+export function sitePage(info: SiteInfo): SitePage {
   return {
     id: info.pageId,
     name: info.site.name,
@@ -286,7 +292,6 @@ export function pageInfo(info: SiteInfo, updatedAt: Date): PageInfo {
     supportUrl: info.site.support_url ?? null,
     brandColor: info.site.brand_color,
     logo: info.site.logo ?? null,
-    updatedAt,
   };
 }
 

@@ -11,6 +11,9 @@ import type {
   MaintenanceStatus,
 } from '#domain/enums.ts';
 
+/** What every page shows of the site itself, with no data read: name, links, colours. */
+export type SitePage = Omit<PageInfo, 'updatedAt'>;
+
 export interface PageInfo {
   id: string;
   name: string;
