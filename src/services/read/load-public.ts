@@ -175,6 +175,21 @@ function groupBy<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[]> {
   return map;
 }
 
+/** SQLite takes at most 32,766 parameters in one statement: long id lists are read in parts. */
+const idsPerQuery = 5_000;
+
+/** Runs `read` over `ids` in parts and joins the rows; each id's rows come from one part. */
+async function byIdParts<T>(
+  ids: readonly string[],
+  read: (part: string[]) => Promise<T[]>,
+): Promise<T[]> {
+  const rows: T[] = [];
+  for (let start = 0; start < ids.length; start += idsPerQuery) {
+    rows.push(...(await read(ids.slice(start, start + idsPerQuery))));
+  }
+  return rows;
+}
+
 /** Public incidents matching `where`, newest first, with their public updates and components. */
 export async function loadPublicIncidents(
   db: Database,
@@ -189,15 +204,21 @@ export async function loadPublicIncidents(
   if (rows.length === 0) return [];
   const ids = rows.map((row) => row.id);
   const updates = groupBy(
-    await db
-      .select()
-      .from(incidentUpdates)
-      .where(and(inArray(incidentUpdates.incidentId, ids), eq(incidentUpdates.audience, 'public')))
-      .orderBy(desc(incidentUpdates.displayAt), desc(incidentUpdates.createdAt)),
+    await byIdParts(ids, (part) =>
+      db
+        .select()
+        .from(incidentUpdates)
+        .where(
+          and(inArray(incidentUpdates.incidentId, part), eq(incidentUpdates.audience, 'public')),
+        )
+        .orderBy(desc(incidentUpdates.displayAt), desc(incidentUpdates.createdAt)),
+    ),
     (row) => row.incidentId,
   );
   const links = groupBy(
-    await db.select().from(incidentComponents).where(inArray(incidentComponents.incidentId, ids)),
+    await byIdParts(ids, (part) =>
+      db.select().from(incidentComponents).where(inArray(incidentComponents.incidentId, part)),
+    ),
     (row) => row.incidentId,
   );
   return rows.map((row) => ({
@@ -233,23 +254,27 @@ export async function loadPublicMaintenances(
   if (rows.length === 0) return [];
   const ids = rows.map((row) => row.id);
   const updates = groupBy(
-    await db
-      .select()
-      .from(maintenanceUpdates)
-      .where(
-        and(
-          inArray(maintenanceUpdates.maintenanceId, ids),
-          eq(maintenanceUpdates.audience, 'public'),
-        ),
-      )
-      .orderBy(desc(maintenanceUpdates.displayAt), desc(maintenanceUpdates.createdAt)),
+    await byIdParts(ids, (part) =>
+      db
+        .select()
+        .from(maintenanceUpdates)
+        .where(
+          and(
+            inArray(maintenanceUpdates.maintenanceId, part),
+            eq(maintenanceUpdates.audience, 'public'),
+          ),
+        )
+        .orderBy(desc(maintenanceUpdates.displayAt), desc(maintenanceUpdates.createdAt)),
+    ),
     (row) => row.maintenanceId,
   );
   const links = groupBy(
-    await db
-      .select()
-      .from(maintenanceComponents)
-      .where(inArray(maintenanceComponents.maintenanceId, ids)),
+    await byIdParts(ids, (part) =>
+      db
+        .select()
+        .from(maintenanceComponents)
+        .where(inArray(maintenanceComponents.maintenanceId, part)),
+    ),
     (row) => row.maintenanceId,
   );
   return rows.map((row) => ({
