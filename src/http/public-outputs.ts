@@ -61,6 +61,12 @@ const byId: [RegExp, Rule][] = [
   [/^\/components\/([a-z0-9]{1,32})\/intervals\.(?:json|csv)$/, { tags: status }],
 ];
 
+/** Parameters whose outputs fall back to their default for any value not of this shape. */
+const ignoredUnless: Record<string, RegExp> = {
+  page: /^(?:[1-9]\d{0,2}|1000)$/,
+  day: /^\d{4}-\d{2}-\d{2}$/,
+};
+
 /** How long a public output may be reused by browsers and CDNs, unless its rule says otherwise. */
 export const defaultMaxAge = 15;
 
@@ -88,7 +94,11 @@ export function publicOutput(url: string): PublicOutput | null {
   let key = path;
   if (rule.params && mark !== -1) {
     const query = new URLSearchParams(url.slice(mark + 1));
-    const kept = rule.params.filter((name) => query.has(name));
+    // A value the output would ignore (a page number that is not one) is dropped too, so made-up
+    // values cannot fill the cache with copies of the same page.
+    const kept = rule.params.filter(
+      (name) => query.has(name) && (ignoredUnless[name]?.test(query.get(name) ?? '') ?? true),
+    );
     if (kept.length > 0) {
       key += `?${kept.map((name) => `${name}=${encodeURIComponent(query.get(name) ?? '')}`).join('&')}`;
     }

@@ -221,6 +221,13 @@ describe('publicOutput', () => {
       '/badge.svg?label=API&style=flat',
     );
     expect(publicOutput('/history?page=2')?.key).toBe('/history?page=2');
+    // Values the page would ignore make no copy of their own.
+    expect(publicOutput('/history?page=abc')?.key).toBe('/history');
+    expect(publicOutput('/history?page=-1')?.key).toBe('/history');
+    expect(publicOutput('/components/abc?day=2026-11-01')?.key).toBe(
+      '/components/abc?day=2026-11-01',
+    );
+    expect(publicOutput('/components/abc?day=yesterday')?.key).toBe('/components/abc');
     expect(publicOutput('/incidents/abc123')?.tags).toEqual(['incident:abc123', 'catalogue']);
     expect(publicOutput('/api/v2/summary.json')?.tags).toEqual(['status']);
   });
