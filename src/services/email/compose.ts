@@ -10,6 +10,7 @@ import {
   maintenanceUpdates,
 } from '#db/schema/index.ts';
 import type { ComponentStatus } from '#domain/enums.ts';
+import { groupBy } from '#lib/group-by.ts';
 import {
   type EmailSite,
   renderConfirmEmail,
@@ -133,14 +134,32 @@ export async function loadUpdatesForEmail(
         eq(incidents.audience, 'public'),
       ),
     );
+  // The public components of every event, one query per kind (not one per event).
+  const incidentLinks = groupBy(
+    incidentRows.length === 0
+      ? []
+      : await tx
+          .select({
+            parentId: incidentComponents.incidentId,
+            id: components.id,
+            name: components.name,
+            status: components.status,
+          })
+          .from(incidentComponents)
+          .innerJoin(components, eq(components.id, incidentComponents.componentId))
+          .where(
+            and(
+              inArray(
+                incidentComponents.incidentId,
+                incidentRows.map((row) => row.incident.id),
+              ),
+              eq(components.audience, 'public'),
+            ),
+          ),
+    (row) => row.parentId,
+  );
   for (const { update, incident } of incidentRows) {
-    const linked = await tx
-      .select({ id: components.id, name: components.name, status: components.status })
-      .from(incidentComponents)
-      .innerJoin(components, eq(components.id, incidentComponents.componentId))
-      .where(
-        and(eq(incidentComponents.incidentId, incident.id), eq(components.audience, 'public')),
-      );
+    const linked = incidentLinks.get(incident.id) ?? [];
     events.set(
       update.id,
       describe('incident', incident, update, incidentStatusLabels[update.status], linked),
@@ -157,17 +176,31 @@ export async function loadUpdatesForEmail(
         eq(maintenances.audience, 'public'),
       ),
     );
+  const maintenanceLinks = groupBy(
+    maintenanceRows.length === 0
+      ? []
+      : await tx
+          .select({
+            parentId: maintenanceComponents.maintenanceId,
+            id: components.id,
+            name: components.name,
+            status: components.status,
+          })
+          .from(maintenanceComponents)
+          .innerJoin(components, eq(components.id, maintenanceComponents.componentId))
+          .where(
+            and(
+              inArray(
+                maintenanceComponents.maintenanceId,
+                maintenanceRows.map((row) => row.maintenance.id),
+              ),
+              eq(components.audience, 'public'),
+            ),
+          ),
+    (row) => row.parentId,
+  );
   for (const { update, maintenance } of maintenanceRows) {
-    const linked = await tx
-      .select({ id: components.id, name: components.name, status: components.status })
-      .from(maintenanceComponents)
-      .innerJoin(components, eq(components.id, maintenanceComponents.componentId))
-      .where(
-        and(
-          eq(maintenanceComponents.maintenanceId, maintenance.id),
-          eq(components.audience, 'public'),
-        ),
-      );
+    const linked = maintenanceLinks.get(maintenance.id) ?? [];
     events.set(
       update.id,
       describe('maintenance', maintenance, update, maintenanceStatusLabels[update.status], linked),

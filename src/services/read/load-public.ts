@@ -13,6 +13,7 @@ import {
 import type { ComponentChange } from '#domain/changes.ts';
 import { maintenanceIsActive } from '#domain/lifecycle.ts';
 import { groupStatus, overallStatus } from '#domain/status.ts';
+import { groupBy } from '#lib/group-by.ts';
 import type { SiteContent } from '../content/load-content.ts';
 import { loadPublicUptime } from './load-uptime.ts';
 import type {
@@ -162,17 +163,6 @@ function publicUpdate<S>(
     notified: row.notify,
     componentChanges: publicChanges(row.componentChanges, visibleIds),
   };
-}
-
-/** Groups rows by a key, keeping their order. */
-function groupBy<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[]> {
-  const map = new Map<K, T[]>();
-  for (const row of rows) {
-    const list = map.get(key(row));
-    if (list) list.push(row);
-    else map.set(key(row), [row]);
-  }
-  return map;
 }
 
 /** SQLite takes at most 32,766 parameters in one statement: long id lists are read in parts. */
