@@ -22,11 +22,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createClient } from '@libsql/client';
-import { createApp } from '#api/app.ts';
 import { loadConfig } from '#config';
 import { openCandor } from '#services/open.ts';
-import { pagesRoute } from '../src/boot.ts';
-import { loadPages } from '../src/pages-bridge.ts';
+import { createSite } from '../src/boot.ts';
 import { freePort } from '../tests/support/server.ts';
 
 const { values: options } = parseArgs({
@@ -243,7 +241,7 @@ async function measureInProcess(database: string, ids: Ids) {
   const { candor, database: handle } = await openCandor(config);
   const openMs = performance.now() - openStarted;
   try {
-    const app = createApp(candor, { pages: await pagesRoute(await loadPages(), candor) });
+    const { app } = await createSite(candor);
     // Drops the read model's one-second cache (and the v2 documents rendered from it).
     const uncached = () => candor.changed(['status']);
     const reads: Record<string, () => Promise<unknown>> = {

@@ -35,8 +35,7 @@ export async function boot(
 ): Promise<Running> {
   const { candor, database } = await openCandor(config);
 
-  const pages = options.pages === false ? undefined : await loadPages();
-  const app = createApp(candor, pages ? { pages: await pagesRoute(pages, candor) } : {});
+  const app = options.pages === false ? createApp(candor) : (await createSite(candor)).app;
   const listener = getRequestListener(app.fetch, { autoCleanupIncoming: false });
   const publicCache = createPublicCache(app, candor);
   // The front handler: the one place that sees every request before any framework does.
@@ -84,6 +83,18 @@ export async function boot(
   };
 }
 
+/**
+ * The whole site over `candor`: the API and the built pages in one app, as the server, the static
+ * export and tests render it. The build (npm run build) must have run.
+ */
+export async function createSite(candor: Candor): Promise<{ app: App; clientDir: string }> {
+  const pages = await loadPages();
+  return {
+    app: createApp(candor, { pages: await pagesRoute(pages, candor) }),
+    clientDir: pages.clientDir,
+  };
+}
+
 /** The largest form a page takes: a sign-in or a subscription is well under a kilobyte. */
 export const maxFormBytes = 64 * 1024;
 
@@ -106,7 +117,7 @@ function formTooLarge(method: string, contentLength: string | undefined) {
  * post to a page is checked here first: pages are where cookies authenticate, so a post that may
  * come from another site is refused before any page sees it.
  */
-export async function pagesRoute(pages: PagesHandler, candor: Candor) {
+async function pagesRoute(pages: PagesHandler, candor: Candor) {
   const assets = await createStaticFiles(pages.clientDir);
   const proxies = trustedProxies(
     candor.config.trustedProxies,

@@ -1,12 +1,10 @@
 // npm run export -- --out DIR [--live-url URL]
 // Writes the whole public site as static files (see docs/operating.md, "Static export").
 import { parseArgs } from 'node:util';
-import { createApp } from '#api/app.ts';
 import { loadConfig } from '#config';
 import { exportStaticSite } from '#http/static-export.ts';
 import { openCandor } from '#services/open.ts';
-import { pagesRoute } from '../boot.ts';
-import { loadPages } from '../pages-bridge.ts';
+import { createSite } from '../boot.ts';
 import { fail } from './open.ts';
 
 const usage = 'Usage: npm run export -- --out DIR [--live-url URL]';
@@ -19,12 +17,11 @@ const started = performance.now();
 const config = loadConfig(process.env);
 const { candor, database } = await openCandor(config);
 try {
-  const pages = await loadPages();
-  const app = createApp(candor, { pages: await pagesRoute(pages, candor) });
+  const { app, clientDir } = await createSite(candor);
   const result = await exportStaticSite(app, candor, {
     out: values.out,
     liveUrl: values['live-url']?.replace(/\/+$/, '') ?? candor.site.siteUrl,
-    clientDir: pages.clientDir,
+    clientDir,
   });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   console.log(

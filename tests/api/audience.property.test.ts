@@ -16,7 +16,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createApp } from '#api/app.ts';
 import {
   type Audience,
   type ComponentStatus,
@@ -40,8 +39,7 @@ import type {
 import { testContent } from '#tests/support/content.ts';
 import { type Harness, makeHarness, testClock } from '#tests/support/harness.ts';
 import { startPagesServer } from '#tests/support/pages-server.ts';
-import { pagesRoute } from '../../src/boot.ts';
-import { loadPages } from '../../src/pages-bridge.ts';
+import { createSite } from '../../src/boot.ts';
 
 const numRuns = 30;
 let exports = 0;
@@ -872,7 +870,7 @@ async function scanPages(site: Source, world: World): Promise<void> {
 async function scanExport(h: Harness, world: World): Promise<void> {
   const out = mkdtempSync(join(tmpdir(), 'candor-leak-export-'));
   try {
-    const app = createApp(h.candor, { pages: await pagesRoute(await loadPages(), h.candor) });
+    const { app } = await createSite(h.candor);
     await exportStaticSite(app, h.candor, { out, liveUrl: 'https://live.example' });
     for (const name of readdirSync(out, { recursive: true, encoding: 'utf8' })) {
       const file = join(out, name);

@@ -3,11 +3,9 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '#api/app.ts';
 import { exportPath, exportStaticSite } from '#http/static-export.ts';
 import { type Harness, makeHarness } from '#tests/support/harness.ts';
-import { pagesRoute } from '../../src/boot.ts';
-import { loadPages } from '../../src/pages-bridge.ts';
+import { createSite } from '../../src/boot.ts';
 
 // The static export, served by a plain file server from a subdirectory (/status/), as a company
 // would put it on a CDN under its main site: every link must lead somewhere, and nothing
@@ -22,13 +20,8 @@ let base = '';
 let publicIncident = '';
 
 async function exportNow() {
-  const pages = await loadPages();
-  const app = createApp(h.candor, { pages: await pagesRoute(pages, h.candor) });
-  return exportStaticSite(app, h.candor, {
-    out,
-    liveUrl: 'https://live.example',
-    clientDir: pages.clientDir,
-  });
+  const { app, clientDir } = await createSite(h.candor);
+  return exportStaticSite(app, h.candor, { out, liveUrl: 'https://live.example', clientDir });
 }
 
 beforeAll(async () => {

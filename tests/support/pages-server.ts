@@ -1,9 +1,7 @@
 import { createServer } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
-import { createApp } from '#api/app.ts';
 import type { Candor } from '#services/candor.ts';
-import { pagesRoute } from '../../src/boot.ts';
-import { loadPages } from '../../src/pages-bridge.ts';
+import { createSite } from '../../src/boot.ts';
 
 /**
  * The whole site (API and the built Astro pages) over an existing Candor, on a loopback port in
@@ -11,7 +9,7 @@ import { loadPages } from '../../src/pages-bridge.ts';
  * The build (npm run build) must have run.
  */
 export async function startPagesServer(candor: Candor) {
-  const app = createApp(candor, { pages: await pagesRoute(await loadPages(), candor) });
+  const { app } = await createSite(candor);
   const server = createServer(getRequestListener(app.fetch, { autoCleanupIncoming: false }));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
