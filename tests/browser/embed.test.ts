@@ -2,8 +2,8 @@ import { createServer, type Server } from 'node:http';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { launchBrowser, loopbackOnly, saveScreenshot } from '#tests/support/browser.ts';
-import { apiClient, type StartedServer, startServer } from '#tests/support/server.ts';
+import { loopbackOnly, saveScreenshot, startServerAndBrowser } from '#tests/support/browser.ts';
+import { apiClient, type StartedServer } from '#tests/support/server.ts';
 
 // The embeds on a third party's page, in real Chromium: a real Candor server on one loopback
 // port, and a tiny "customer site" on another that pastes the one-line script tag or the iframe.
@@ -109,19 +109,13 @@ async function load(path: string): Promise<void> {
 let startupError: unknown;
 
 beforeAll(async () => {
-  const [started, launched] = await Promise.allSettled([
-    startServer({ BOOTSTRAP_TOKEN: token }),
-    launchBrowser(),
-  ]);
-  if (started.status === 'fulfilled') server = started.value;
-  if (launched.status === 'fulfilled') browser = launched.value;
   try {
-    if (started.status === 'rejected') throw started.reason;
-    if (launched.status === 'rejected') throw launched.reason;
-    const hosted = await startHost(started.value.url);
+    const started = await startServerAndBrowser({ BOOTSTRAP_TOKEN: token });
+    ({ server, browser } = started);
+    const hosted = await startHost(started.server.url);
     host = hosted.server;
     hostUrl = hosted.url;
-    context = await launched.value.newContext({
+    context = await started.browser.newContext({
       viewport: { width: 1024, height: 700 },
       colorScheme: 'light',
     });

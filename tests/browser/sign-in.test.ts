@@ -1,11 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { createClient } from '@libsql/client';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { idleMs } from '#services/people/sessions.ts';
-import { launchBrowser, loopbackOnly, saveScreenshot } from '#tests/support/browser.ts';
-import { apiClient, type StartedServer, startServer } from '#tests/support/server.ts';
+import { loopbackOnly, saveScreenshot, startServerAndBrowser } from '#tests/support/browser.ts';
+import { apiClient, createUserWithCli, type StartedServer } from '#tests/support/server.ts';
 
 // Signing in, failing to, signing out and outliving a session, as a person does it: real
 // Chromium filling the real form against a real server process with its own database.
@@ -35,40 +34,11 @@ function base(): string {
 
 const api = apiClient(base, token);
 
-/** A viewer made with the CLI, as an operator would; its one-time password is the last line. */
-function createViewer(dataDir: string): string {
-  const created = spawnSync(
-    process.execPath,
-    [
-      '--import',
-      './src/preload.mjs',
-      'src/cli/user.ts',
-      'create',
-      '--email',
-      email,
-      '--role',
-      'viewer',
-    ],
-    {
-      env: { PATH: process.env.PATH ?? '', DATABASE_URL: `file:${dataDir}/candor.db` },
-      encoding: 'utf8',
-    },
-  );
-  if (created.status !== 0) throw new Error(`user create failed: ${created.stderr}`);
-  return created.stdout.trim().split('\n').at(-1) ?? '';
-}
-
 beforeAll(async () => {
-  const [started, launched] = await Promise.allSettled([
-    startServer({ BOOTSTRAP_TOKEN: token }),
-    launchBrowser(),
-  ]);
-  if (started.status === 'fulfilled') server = started.value;
-  if (launched.status === 'fulfilled') browser = launched.value;
   try {
-    if (started.status === 'rejected') throw started.reason;
-    if (launched.status === 'rejected') throw launched.reason;
-    password = createViewer(started.value.dataDir);
+    const started = await startServerAndBrowser({ BOOTSTRAP_TOKEN: token });
+    ({ server, browser } = started);
+    password = createUserWithCli(started.server, email, 'viewer');
     const incident = await api('POST', '/api/v1/incidents', {
       title: marker,
       status: 'investigating',

@@ -2,8 +2,8 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Content, loadContent } from '#services/content/load-content.ts';
-import { launchBrowser, loopbackOnly, saveScreenshot } from '#tests/support/browser.ts';
-import { apiClient, type StartedServer, startServer } from '#tests/support/server.ts';
+import { loopbackOnly, saveScreenshot, startServerAndBrowser } from '#tests/support/browser.ts';
+import { apiClient, type StartedServer } from '#tests/support/server.ts';
 
 // The public status page in real Chromium against a real server (node src/server.ts, its own
 // file database, the demo catalogue from content/). The pages are server-rendered and must work
@@ -93,20 +93,13 @@ async function bannerText(page: Page): Promise<string> {
 let startupError: unknown;
 
 beforeAll(async () => {
-  // Both at once; whichever started is kept so afterAll stops it even if the other failed.
-  const [loaded, started, launched] = await Promise.allSettled([
-    loadContent(contentDir),
-    startServer({ BOOTSTRAP_TOKEN: token }),
-    launchBrowser(),
-  ]);
-  if (started.status === 'fulfilled') server = started.value;
-  if (launched.status === 'fulfilled') browser = launched.value;
   try {
-    if (loaded.status === 'rejected') throw loaded.reason;
-    if (started.status === 'rejected') throw started.reason;
-    if (launched.status === 'rejected') throw launched.reason;
-    content = loaded.value;
-    const chromium = launched.value;
+    const loading = loadContent(contentDir);
+    loading.catch(() => {}); // awaited below; a failure surfaces there
+    const started = await startServerAndBrowser({ BOOTSTRAP_TOKEN: token });
+    ({ server, browser } = started);
+    content = await loading;
+    const chromium = started.browser;
     [quiet, live] = await Promise.all([openPage(chromium, false), openPage(chromium, true)]);
   } catch (error) {
     startupError = error;

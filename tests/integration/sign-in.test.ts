@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type StartedServer, startServer } from '#tests/support/server.ts';
+import { createUserWithCli, type StartedServer, startServer } from '#tests/support/server.ts';
 
 // Signing in as a browser does: a form post with an Origin header, a cookie back.
 
@@ -8,25 +8,7 @@ let server: StartedServer;
 let password = '';
 beforeAll(async () => {
   server = await startServer({ SITE_URL: 'https://status.example.test' });
-  const created = spawnSync(
-    process.execPath,
-    [
-      '--import',
-      './src/preload.mjs',
-      'src/cli/user.ts',
-      'create',
-      '--email',
-      'Ops@Example.com',
-      '--role',
-      'admin',
-    ],
-    {
-      env: { PATH: process.env.PATH ?? '', DATABASE_URL: `file:${server.dataDir}/candor.db` },
-      encoding: 'utf8',
-    },
-  );
-  expect(created.status, created.stderr).toBe(0);
-  password = created.stdout.trim().split('\n').at(-1) ?? '';
+  password = createUserWithCli(server, 'Ops@Example.com', 'admin');
 });
 afterAll(() => server.stop());
 

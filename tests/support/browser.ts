@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type StartedServer, startServer } from './server.ts';
 
 // The browser lane drives Debian's Chromium through playwright-core: no browser is downloaded.
 // A missing Chromium is a failure, never a skip, so the lane cannot silently test nothing.
@@ -58,4 +59,20 @@ export async function saveScreenshot(page: Page, name: string): Promise<string> 
   const path = join(resultsDir, `${name}.png`);
   await page.screenshot({ path, fullPage: true, type: 'png' });
   return path;
+}
+
+/**
+ * Starts a Candor server and Chromium at once. If either fails, the other is stopped and the
+ * error thrown, so a test file never leaves a process behind.
+ */
+export async function startServerAndBrowser(
+  env: Record<string, string>,
+): Promise<{ server: StartedServer; browser: Browser }> {
+  const [started, launched] = await Promise.allSettled([startServer(env), launchBrowser()]);
+  if (started.status === 'fulfilled' && launched.status === 'fulfilled') {
+    return { server: started.value, browser: launched.value };
+  }
+  if (started.status === 'fulfilled') await started.value.stop();
+  if (launched.status === 'fulfilled') await launched.value.close();
+  throw started.status === 'rejected' ? started.reason : (launched as PromiseRejectedResult).reason;
 }

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -103,4 +103,33 @@ export function apiClient(baseUrl: () => string, token: string) {
     const json: any = text ? JSON.parse(text) : undefined;
     return { status: response.status, json, text };
   };
+}
+
+/**
+ * Makes an account with the CLI (`npm run user -- create`), as an operator would, on a started
+ * server's database, and returns the one-time password it prints on its last line.
+ */
+export function createUserWithCli(server: StartedServer, email: string, role: string): string {
+  const created = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      './src/preload.mjs',
+      'src/cli/user.ts',
+      'create',
+      '--email',
+      email,
+      '--role',
+      role,
+    ],
+    {
+      env: {
+        PATH: process.env.PATH ?? '',
+        DATABASE_URL: `file:${join(server.dataDir, 'candor.db')}`,
+      },
+      encoding: 'utf8',
+    },
+  );
+  if (created.status !== 0) throw new Error(`npm run user -- create failed: ${created.stderr}`);
+  return created.stdout.trim().split('\n').at(-1) ?? '';
 }
