@@ -119,6 +119,7 @@ function formTooLarge(method: string, contentLength: string | undefined) {
  */
 async function pagesRoute(pages: PagesHandler, candor: Candor) {
   const assets = await createStaticFiles(pages.clientDir);
+  const siteOrigin = new URL(candor.site.siteUrl).origin;
   const proxies = trustedProxies(
     candor.config.trustedProxies,
     candor.config.trustedProxyUserHeader,
@@ -128,7 +129,7 @@ async function pagesRoute(pages: PagesHandler, candor: Candor) {
     if (asset) return asset;
     const refusal = crossSiteRefusal(
       { method: c.req.method, header: (name) => c.req.header(name) },
-      [new URL(candor.site.siteUrl).origin, new URL(c.req.url).origin],
+      () => [siteOrigin, new URL(c.req.url).origin],
     );
     if (refusal) {
       return new Response(`403 Forbidden: ${refusal}\n`, {

@@ -30,6 +30,23 @@ describe('cached', () => {
     expect(await value.get()).toBe(2);
   });
 
+  it('counts its age from when a load finished, so a slow load does not arrive expired', async () => {
+    let clock = 0;
+    let loads = 0;
+    const value = cached(
+      async () => {
+        loads += 1;
+        await Promise.resolve();
+        clock += 1500; // the load takes longer than maxAgeMs
+        return loads;
+      },
+      { maxAgeMs: 1000, now: () => clock },
+    );
+    expect(await value.get()).toBe(1);
+    clock += 500;
+    expect(await value.get()).toBe(1);
+  });
+
   it('does not keep a load that began before an invalidation', async () => {
     let release: (n: number) => void = () => {};
     let loads = 0;
