@@ -41,7 +41,16 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     // fresh connection after a transaction.
     timeout: options.busyTimeoutMs ?? 5_000,
   });
-  if (local && options.url !== ':memory:') await client.execute('PRAGMA journal_mode = WAL');
+  if (local && options.url !== ':memory:') {
+    await client.execute('PRAGMA journal_mode = WAL');
+    // Fresh statistics let the planner see that a short list of ids beats walking an index in
+    // the ORDER BY's order (the status page's incidents: 1 ms instead of 40 with 100,000 rows).
+    // SQLite's advice for long-lived connections; bounded, so it stays fast on big files.
+    await client.execute('PRAGMA analysis_limit = 400');
+    // `optimize` refreshes statistics that exist; the first ones come from ANALYZE.
+    const stats = await client.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'");
+    await client.execute(stats.rows.length > 0 ? 'PRAGMA optimize = 0x10002' : 'ANALYZE');
+  }
   await client.execute('PRAGMA foreign_keys = ON');
   const db = drizzle(client, { schema });
   if (local) serializeTransactions(db, options.url);

@@ -84,34 +84,83 @@ export function lastDays(now: Date, count: number, timeZone: string): string[] {
 }
 
 /**
+ * A run of calendar days in a zone with the instant each begins (`bounds[i]`) and the instant the
+ * last one ends (`bounds[days.length]`). Working out the zone's days costs an Intl call each;
+ * done once per window, placing any instant in it is a binary search.
+ */
+export interface DayWindow {
+  days: string[];
+  bounds: number[];
+}
+
+/** The window of `count` days ending with the day `now` falls on. */
+export function dayWindow(now: Date, count: number, timeZone: string): DayWindow {
+  const days = lastDays(now, count, timeZone);
+  const after = addDays(days.at(-1) ?? dateInZone(now, timeZone), 1);
+  const bounds = [...days, after].map((day) => startOfDayInZone(day, timeZone).getTime());
+  return { days, bounds };
+}
+
+/**
+ * The index of the day holding instant `t`: -1 before the window, `days.length` after it.
+ * @example dayIndexAt(dayWindow(new Date('2026-05-03T12:00Z'), 2, 'Etc/UTC'), Date.parse('2026-05-02T08:00Z')) // 0
+ */
+export function dayIndexAt(window: DayWindow, t: number): number {
+  const { bounds } = window;
+  if (t < (bounds[0] as number)) return -1;
+  let low = 0;
+  let high = bounds.length - 1;
+  // Invariant: bounds[low] <= t < bounds[high] (or t past the end).
+  if (t >= (bounds[high] as number)) return window.days.length;
+  while (high - low > 1) {
+    const middle = (low + high) >> 1;
+    if ((bounds[middle] as number) <= t) low = middle;
+    else high = middle;
+  }
+  return low;
+}
+
+/**
  * Figures for each day of a window: the rolled-up closed intervals plus the open interval's
  * share up to `now`. Days with nothing observed have `worst: null` ("no data").
  */
 export function dailyFigures(input: {
-  days: readonly string[];
-  closed: readonly DayFigure[];
+  window: DayWindow;
+  closed: Iterable<DayFigure>;
   open: StatusInterval | null;
   now: Date;
-  timeZone: string;
 }): DayFigure[] {
-  const figures = new Map<string, DayFigure>();
-  for (const figure of input.closed) figures.set(figure.day, { ...figure });
-  if (input.open && input.open.start.getTime() < input.now.getTime()) {
-    const firstDay = input.days[0];
-    // Only the window matters: an interval open for a year adds its last days, not 365.
-    const from = firstDay
-      ? new Date(
-          Math.max(
-            input.open.start.getTime(),
-            startOfDayInZone(firstDay, input.timeZone).getTime(),
-          ),
-        )
-      : input.open.start;
-    addInterval(figures, input.open.status, from, input.now, input.timeZone);
+  const { days, bounds } = input.window;
+  const figures: DayFigure[] = days.map((day) => ({
+    day,
+    worst: null,
+    downtimeMs: 0,
+    observedMs: 0,
+  }));
+  const first = Date.parse(days[0] ?? '');
+  for (const figure of input.closed) {
+    // Consecutive calendar days: a day's distance from the first one is its place.
+    const index = Math.round((Date.parse(figure.day) - first) / 86_400_000);
+    if (index >= 0 && index < days.length) figures[index] = { ...figure };
   }
-  return input.days.map(
-    (day) => figures.get(day) ?? { day, worst: null, downtimeMs: 0, observedMs: 0 },
-  );
+  const open = input.open;
+  const now = input.now.getTime();
+  if (open && open.start.getTime() < now) {
+    // Only the window matters: an interval open for a year adds its last days, not 365.
+    const from = Math.max(dayIndexAt(input.window, open.start.getTime()), 0);
+    const to = Math.min(dayIndexAt(input.window, now), days.length - 1);
+    for (let i = from; i <= to; i++) {
+      const ms =
+        Math.min(bounds[i + 1] as number, now) -
+        Math.max(bounds[i] as number, open.start.getTime());
+      if (ms <= 0) continue;
+      const figure = figures[i] as DayFigure;
+      figure.worst = figure.worst === null ? open.status : worstStatus([figure.worst, open.status]);
+      figure.downtimeMs += ms * downtimeWeight[open.status];
+      figure.observedMs += ms;
+    }
+  }
+  return figures;
 }
 
 /**

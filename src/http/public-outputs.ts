@@ -63,7 +63,7 @@ const byId: [RegExp, Rule][] = [
 
 /** Parameters whose outputs fall back to their default for any value not of this shape. */
 const ignoredUnless: Record<string, RegExp> = {
-  page: /^(?:[1-9]\d{0,2}|1000)$/,
+  page: /^[1-9]\d{0,4}$/,
   day: /^\d{4}-\d{2}-\d{2}$/,
 };
 

@@ -19,7 +19,8 @@ export function tagsFromAudit(
     if (row.entityType === 'component' || row.entityType === 'group') {
       tags.add('status').add('catalogue');
     } else if (row.entityType === 'incident' || row.entityType === 'maintenance') {
-      tags.add('status').add(`${row.entityType}:${row.entityId}`);
+      // The row does not say whether it moved a component's status: assume it did.
+      tags.add('status').add('catalogue').add(`${row.entityType}:${row.entityId}`);
     }
   }
   return [...tags];

@@ -55,9 +55,28 @@ export function formatDuration(ms: number): string {
   return hours % 24 ? `${days} d ${hours % 24} h` : `${days} d`;
 }
 
-/** "Sep 3" for a YYYY-MM-DD day. */
+const shortMonths = [
+  'Jan',
+  'Feb',
+  'Mar',
+  'Apr',
+  'May',
+  'Jun',
+  'Jul',
+  'Aug',
+  'Sep',
+  'Oct',
+  'Nov',
+  'Dec',
+];
+
+/**
+ * "Sep 3" for a YYYY-MM-DD day, as en-US writes it. Spelled out rather than asked of Intl: a
+ * large status page names 2,000 days in bars.
+ */
 export function formatDay(day: string): string {
-  return formatter('UTC', { month: 'short', day: 'numeric' }).format(new Date(`${day}T12:00:00Z`));
+  const month = shortMonths[Number(day.slice(5, 7)) - 1];
+  return `${month} ${Number(day.slice(8, 10))}`;
 }
 
 /** "Sep 3, 2026" for a YYYY-MM-DD day. */

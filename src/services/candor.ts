@@ -22,6 +22,7 @@ import { loadPublicComponentHistory } from './read/load-feed.ts';
 import { loadPublicHistory } from './read/load-history.ts';
 import { loadInternalIncident, loadInternalStatus } from './read/load-internal.ts';
 import {
+  loadPublicCatalogue,
   loadPublicIncident,
   loadPublicMaintenance,
   loadPublicStatus,
@@ -29,6 +30,7 @@ import {
   sitePage,
 } from './read/load-public.ts';
 import type { SitePage } from './read/public-model.ts';
+import { createUptimeStore } from './read/uptime-store.ts';
 import {
   changeChoice,
   confirmSubscription,
@@ -134,11 +136,19 @@ export function createCandor(options: CandorOptions): Candor {
       : (content.site.url?.replace(/\/+$/, '') ?? config.siteUrl),
     site: content.site,
   };
-  const status = cached(() => loadPublicStatus(db, site, now()), { maxAgeMs: readMaxAgeMs });
+  const uptime = createUptimeStore(db, content.site.time_zone);
+  // Components and groups change only with a `catalogue` change; a minute's age is a backstop.
+  const catalogue = cached(() => loadPublicCatalogue(db), { maxAgeMs: 60_000 });
+  const status = cached(
+    async () => loadPublicStatus(db, await catalogue.get(), site, now(), uptime),
+    { maxAgeMs: readMaxAgeMs },
+  );
   const listeners = new Set<(tags: readonly ChangeTag[]) => unknown>();
   const pending = new Set<Promise<unknown>>();
   const changed = (tags: readonly ChangeTag[]) => {
     if (tags.length === 0) return;
+    uptime.changed(tags);
+    if (tags.includes('catalogue') || tags.includes('*')) catalogue.invalidate();
     status.invalidate();
     for (const listener of listeners) {
       const work = Promise.resolve(listener(tags)).catch(() => {});
@@ -221,10 +231,11 @@ export function createCandor(options: CandorOptions): Candor {
     publicReads: {
       page: () => sitePage(site),
       status: () => status.get(),
-      incident: (id) => loadPublicIncident(db, id),
-      maintenance: (id) => loadPublicMaintenance(db, id),
-      component: (id) => loadPublicComponentHistory(db, id),
-      history: (pageNumber) => loadPublicHistory(db, site, pageNumber, now()),
+      incident: async (id) => loadPublicIncident(db, await catalogue.get(), id),
+      maintenance: async (id) => loadPublicMaintenance(db, await catalogue.get(), id),
+      component: async (id) => loadPublicComponentHistory(db, await catalogue.get(), id),
+      history: async (pageNumber) =>
+        loadPublicHistory(db, await catalogue.get(), site, pageNumber, now()),
     },
   };
 }

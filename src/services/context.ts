@@ -1,4 +1,5 @@
 import type { Database } from '#db/client.ts';
+import type { ComponentChange } from '#domain/changes.ts';
 
 /** What every use case needs: the database, the clock, who acts, and how to announce a change. */
 export interface ServiceContext {
@@ -18,8 +19,10 @@ export interface ServiceContext {
 
 /**
  * What a public output depends on, and what a write changes: `status` (anything on the current
- * status: components, incidents, maintenance), `catalogue` (component names and groups),
- * one incident or maintenance by id, or `*` (everything: content, time zone).
+ * status: components, incidents, maintenance), `catalogue` (components, their statuses
+ * included, and groups), one incident or maintenance by id, or `*` (everything: content, time
+ * zone). Reads kept in memory follow them too: the catalogue and the open status intervals are
+ * read again only after a `catalogue` change.
  */
 export type ChangeTag =
   | 'status'
@@ -28,9 +31,17 @@ export type ChangeTag =
   | `maintenance:${string}`
   | '*';
 
-/** The tags of a change to one incident or maintenance, when the public can see it. */
+/**
+ * The tags of a change to one incident or maintenance, when the public can see it, with
+ * `catalogue` when it moved a component's status.
+ */
 export const publicChangeTo = (
   kind: 'incident' | 'maintenance',
   id: string,
   visible: boolean,
-): ChangeTag[] => (visible ? ['status', `${kind}:${id}`] : []);
+  componentChanges: readonly ComponentChange[] = [],
+): ChangeTag[] => {
+  if (!visible) return [];
+  const moved = componentChanges.some((change) => change.oldStatus !== change.newStatus);
+  return moved ? ['status', 'catalogue', `${kind}:${id}`] : ['status', `${kind}:${id}`];
+};

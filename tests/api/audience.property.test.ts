@@ -811,7 +811,6 @@ async function scanHttp(h: Harness, world: World): Promise<void> {
 const pageRoutes: [path: string, status: number][] = [
   ['/', 200],
   ['/history', 200],
-  ['/history?page=2', 200],
   ['/subscribe', 200],
   ['/unsubscribe', 200],
   ['/login', 200],
@@ -828,6 +827,12 @@ const pageRoutes: [path: string, status: number][] = [
 async function scanPages(site: Source, world: World): Promise<void> {
   const front = await scan(site, world, '/', 200);
   for (const [path, status] of pageRoutes) await scan(site, world, path, status);
+  // Every page of the history that page 1 leads to, and the first past the end (404).
+  for (let n = 2, more = true; more; n++) {
+    const previous = await site(n === 2 ? '/history' : `/history?page=${n - 1}`);
+    more = previous.text.includes(`href="/history?page=${n}"`);
+    await scan(site, world, `/history?page=${n}`, more ? 200 : 404);
+  }
   const incidentPage = (id: string) => `/incidents/${id}`;
   const maintenancePage = (id: string) => `/maintenance/${id}`;
   const componentPage = (id: string) => `/components/${id}`;

@@ -1,13 +1,16 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ComponentStatus } from '#domain/enums.ts';
+import { dateInZone } from '#domain/time.ts';
 import {
   addInterval,
   combineDays,
   type DayFigure,
   dailyFigures,
+  dayIndexAt,
+  dayWindow,
   downtimeWeight,
   formatUptime,
-  lastDays,
   splitByDay,
   uptimePercent,
 } from '#domain/uptime.ts';
@@ -142,8 +145,49 @@ describe('addInterval and uptimePercent', () => {
   });
 });
 
+describe('dayWindow and dayIndexAt', () => {
+  it("places instants on the zone's days, a 23-hour day across a clock change included", () => {
+    // New York moved its clocks forward on 2026-03-08: that day has 23 hours.
+    const window = dayWindow(at('2026-03-09T12:00:00Z'), 3, 'America/New_York');
+    expect(window.days).toEqual(['2026-03-07', '2026-03-08', '2026-03-09']);
+    expect(window.bounds.map((b) => new Date(b).toISOString())).toEqual([
+      '2026-03-07T05:00:00.000Z',
+      '2026-03-08T05:00:00.000Z',
+      '2026-03-09T04:00:00.000Z',
+      '2026-03-10T04:00:00.000Z',
+    ]);
+    expect(dayIndexAt(window, Date.parse('2026-03-07T04:59:59.999Z'))).toBe(-1);
+    expect(dayIndexAt(window, Date.parse('2026-03-07T05:00:00Z'))).toBe(0);
+    expect(dayIndexAt(window, Date.parse('2026-03-09T03:59:59.999Z'))).toBe(1);
+    expect(dayIndexAt(window, Date.parse('2026-03-09T04:00:00Z'))).toBe(2);
+    expect(dayIndexAt(window, Date.parse('2026-03-10T04:00:00Z'))).toBe(3);
+  });
+
+  it('agrees with dateInZone for any instant in the window', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(
+          'Etc/UTC',
+          'America/New_York',
+          'Europe/Berlin',
+          'Asia/Kolkata',
+          'Pacific/Chatham',
+        ),
+        fc.integer({ min: 0, max: 40 * 24 * 3_600_000 - 1 }),
+        (zone, offset) => {
+          const window = dayWindow(at('2026-11-01T12:00:00Z'), 40, zone);
+          const t = (window.bounds[0] as number) + offset;
+          if (t >= (window.bounds[40] as number)) return;
+          expect(window.days[dayIndexAt(window, t)]).toBe(dateInZone(new Date(t), zone));
+        },
+      ),
+    );
+  });
+});
+
 describe('dailyFigures', () => {
-  const days = lastDays(at('2026-05-03T12:00:00Z'), 4, 'Etc/UTC');
+  const window = dayWindow(at('2026-05-03T12:00:00Z'), 4, 'Etc/UTC');
+  const days = window.days;
 
   it('covers the window oldest first, ending today', () => {
     expect(days).toEqual(['2026-04-30', '2026-05-01', '2026-05-02', '2026-05-03']);
@@ -151,11 +195,13 @@ describe('dailyFigures', () => {
 
   it('shows days before the component existed as no data, and adds the open interval up to now', () => {
     const figures = dailyFigures({
-      days,
-      closed: [{ day: '2026-05-02', worst: 'operational', downtimeMs: 0, observedMs: 10 * hour }],
+      window,
+      closed: [
+        { day: '2026-04-01', worst: 'major_outage', downtimeMs: hour, observedMs: hour },
+        { day: '2026-05-02', worst: 'operational', downtimeMs: 0, observedMs: 10 * hour },
+      ],
       open: { status: 'major_outage', start: at('2026-05-02T22:00:00Z'), end: null },
       now: at('2026-05-03T12:00:00Z'),
-      timeZone: 'Etc/UTC',
     });
     expect(figures.map((f) => f.worst)).toEqual([null, null, 'major_outage', 'major_outage']);
     expect(figures[2]).toMatchObject({ downtimeMs: 2 * hour, observedMs: 12 * hour });
@@ -164,11 +210,10 @@ describe('dailyFigures', () => {
 
   it('adds only the window of an interval open for a year', () => {
     const figures = dailyFigures({
-      days,
+      window,
       closed: [],
       open: { status: 'operational', start: at('2025-01-01T00:00:00Z'), end: null },
       now: at('2026-05-03T12:00:00Z'),
-      timeZone: 'Etc/UTC',
     });
     expect(figures.map((f) => f.observedMs)).toEqual([24 * hour, 24 * hour, 24 * hour, 12 * hour]);
   });

@@ -119,9 +119,9 @@ export async function addIncidentUpdate(
         components: statuses,
       },
     );
-    return { id, visible: incident.audience === 'public' && !isNote };
+    return { id, visible: incident.audience === 'public' && !isNote, changes };
   });
-  ctx.changed(publicChangeTo('incident', incidentId, result.visible));
+  ctx.changed(publicChangeTo('incident', incidentId, result.visible, result.changes));
   return { id: result.id };
 }
 

@@ -111,8 +111,8 @@ export async function createIncident(
         components: statuses,
       },
     );
-    return { id, updateId, visible: audience === 'public' };
+    return { id, updateId, visible: audience === 'public', changes };
   });
-  ctx.changed(publicChangeTo('incident', result.id, result.visible));
+  ctx.changed(publicChangeTo('incident', result.id, result.visible, result.changes));
   return { id: result.id, updateId: result.updateId };
 }

@@ -116,10 +116,10 @@ export async function updateMaintenance(
         scheduledUntil: scheduledUntil.toISOString(),
       },
     );
-    return { visible: current.audience === 'public' };
+    return { visible: current.audience === 'public', changes };
   });
   if (!outcome) return false;
-  ctx.changed(publicChangeTo('maintenance', id, outcome.visible));
+  ctx.changed(publicChangeTo('maintenance', id, outcome.visible, outcome.changes));
   return true;
 }
 

@@ -8,7 +8,11 @@ import {
   maintenances,
   maintenanceUpdates,
 } from '#db/schema/index.ts';
-import { loadPublicCatalogue, loadPublicIncidents, loadPublicMaintenances } from './load-public.ts';
+import {
+  loadPublicIncidents,
+  loadPublicMaintenances,
+  type PublicCatalogue,
+} from './load-public.ts';
 import type { PublicComponent, PublicIncident, PublicMaintenance } from './public-model.ts';
 
 /** Entries in a component's feed, as in the site's. */
@@ -27,13 +31,13 @@ export interface PublicComponentHistory {
  * The public incidents and maintenances that touched one public component, the 25 most recent of
  * each by the date their feed entry carries (the renderer merges them and keeps 25). Null for an
  * internal or unknown component: both answer 404, alike.
- * @example await loadPublicComponentHistory(db, 'kctbh9vrtdwd') // { component, incidents, maintenances }
+ * @example await loadPublicComponentHistory(db, catalogue, 'kctbh9vrtdwd') // { component, incidents, maintenances }
  */
 export async function loadPublicComponentHistory(
   db: Database,
+  catalogue: PublicCatalogue,
   componentId: string,
 ): Promise<PublicComponentHistory | null> {
-  const catalogue = await loadPublicCatalogue(db);
   const component = catalogue.components.find((c) => c.id === componentId);
   if (!component) return null;
 

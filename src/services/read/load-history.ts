@@ -1,46 +1,81 @@
+import { inArray, sql } from 'drizzle-orm';
 import type { Database } from '#db/client.ts';
-import { addMonths, monthInZone, startOfMonthInZone } from '#domain/time.ts';
+import { incidents, maintenances } from '#db/schema/index.ts';
+import { addMonths, monthInZone } from '#domain/time.ts';
 import {
-  hasPublicEventsBefore,
-  loadPublicEventsBetween,
+  loadPublicIncidents,
+  loadPublicMaintenances,
+  type PublicCatalogue,
   pageInfo,
   type SiteInfo,
 } from './load-public.ts';
-import type { PublicHistoryPage } from './public-model.ts';
-
-/** How many months one history page shows, as Statuspage's history does. */
-export const monthsPerPage = 3;
-
-const eventStart = (event: { kind: string; startedAt?: Date | null; scheduledFor?: Date }) =>
-  (event.kind === 'incident' ? event.startedAt : event.scheduledFor) as Date;
+import type { PublicHistoryPage, PublicIncident, PublicMaintenance } from './public-model.ts';
 
 /**
- * A page of incident history: page 1 is this month and the two before it, in the site's time
- * zone; page 2 the three before those, and so on. Reads only that window, by index.
+ * How many incidents and maintenances one history page shows. Pages hold a count, not a span of
+ * months: a page of three months is empty on a quiet site and megabytes on a busy one.
+ */
+export const eventsPerPage = 25;
+
+const eventStart = (event: PublicIncident | PublicMaintenance) =>
+  event.kind === 'incident' ? event.startedAt : event.scheduledFor;
+
+/**
+ * A page of incident history, newest first: page N holds events (N-1)·25 to N·25 by their start,
+ * incidents and maintenances together, under the headings of their months; months between them
+ * without any are shown as such, and page 1 begins with the current month. SQLite reads the page
+ * by merging the two tables' (audience, start) indexes.
  */
 export async function loadPublicHistory(
   db: Database,
+  catalogue: PublicCatalogue,
   info: SiteInfo,
   pageNumber: number,
   now: Date,
 ): Promise<PublicHistoryPage> {
   const zone = info.site.time_zone;
-  const newest = addMonths(monthInZone(now, zone), -(pageNumber - 1) * monthsPerPage);
-  const months = Array.from({ length: monthsPerPage }, (_, i) => addMonths(newest, -i));
-  const oldest = months[months.length - 1] as string;
-  const from = startOfMonthInZone(oldest, zone);
-  const to = startOfMonthInZone(addMonths(newest, 1), zone);
-  const events = await loadPublicEventsBetween(db, from, to);
-  const all = [...events.incidents, ...events.maintenances].sort(
-    (a, b) => eventStart(b).getTime() - eventStart(a).getTime(),
-  );
+  const rows = await db.all<{ kind: 'incident' | 'maintenance'; id: string }>(sql`
+    SELECT 'incident' AS kind, ${incidents.id} AS id, ${incidents.startedAt} AS at
+      FROM ${incidents} WHERE ${incidents.audience} = 'public'
+    UNION ALL
+    SELECT 'maintenance', ${maintenances.id}, ${maintenances.scheduledFor}
+      FROM ${maintenances} WHERE ${maintenances.audience} = 'public'
+    ORDER BY 3 DESC
+    LIMIT ${eventsPerPage + 1} OFFSET ${(pageNumber - 1) * eventsPerPage}`);
+  const onPage = rows.slice(0, eventsPerPage);
+  const idsOf = (kind: string) => onPage.filter((row) => row.kind === kind).map((row) => row.id);
+  const events = [
+    ...(await loadPublicIncidents(
+      db,
+      inArray(incidents.id, idsOf('incident')),
+      catalogue.visibleIds,
+    )),
+    ...(await loadPublicMaintenances(
+      db,
+      inArray(maintenances.id, idsOf('maintenance')),
+      catalogue.visibleIds,
+    )),
+  ].sort((a, b) => eventStart(b).getTime() - eventStart(a).getTime());
+
+  const first = events[0];
+  const last = events.at(-1);
+  const months: PublicHistoryPage['months'] = [];
+  if (first && last) {
+    const newest = pageNumber === 1 ? monthInZone(now, zone) : monthInZone(eventStart(first), zone);
+    const oldest = monthInZone(eventStart(last), zone);
+    for (let month = newest; month >= oldest; month = addMonths(month, -1)) {
+      months.push({
+        month,
+        events: events.filter((event) => monthInZone(eventStart(event), zone) === month),
+      });
+    }
+  } else if (pageNumber === 1) {
+    months.push({ month: monthInZone(now, zone), events: [] });
+  }
   return {
     page: pageInfo(info, now),
-    months: months.map((month) => ({
-      month,
-      events: all.filter((event) => monthInZone(eventStart(event), zone) === month),
-    })),
+    months,
     pageNumber,
-    hasOlder: await hasPublicEventsBefore(db, from),
+    hasOlder: rows.length > eventsPerPage,
   };
 }

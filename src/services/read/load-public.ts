@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, or, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '#db/client.ts';
 import {
   componentGroups,
@@ -15,7 +15,6 @@ import { maintenanceIsActive } from '#domain/lifecycle.ts';
 import { groupStatus, overallStatus } from '#domain/status.ts';
 import { groupBy } from '#lib/group-by.ts';
 import type { SiteContent } from '../content/load-content.ts';
-import { loadPublicUptime } from './load-uptime.ts';
 import type {
   PageInfo,
   PublicComponent,
@@ -27,6 +26,7 @@ import type {
   PublicUpdate,
   SitePage,
 } from './public-model.ts';
+import type { UptimeStore } from './uptime-store.ts';
 
 /** What the read model needs to know of the site besides the database. */
 export interface SiteInfo {
@@ -37,12 +37,15 @@ export interface SiteInfo {
 
 const recentLimit = 50;
 
+/** Orders names as people read them. One collator: `localeCompare` builds one per call. */
+const names = new Intl.Collator('en');
+
 /**
  * Visible components: public ones; a public component in an internal group shows ungrouped.
  * Positions are renumbered 1..n within each level, so gaps left by hidden items do not reveal
  * that something is hidden.
  */
-export async function loadPublicCatalogue(db: Database) {
+export async function loadPublicCatalogue(db: Database): Promise<PublicCatalogue> {
   const groupRows = await db
     .select()
     .from(componentGroups)
@@ -59,7 +62,7 @@ export async function loadPublicCatalogue(db: Database) {
     ).map((group) => [group.id, group.position]),
   );
   const byPosition = <T extends { position: number; name: string }>(a: T, b: T) =>
-    a.position - b.position || a.name.localeCompare(b.name);
+    a.position - b.position || names.compare(a.name, b.name);
   const visible = componentRows
     .map((row) => ({
       row,
@@ -124,6 +127,13 @@ export async function loadPublicCatalogue(db: Database) {
     };
   });
   return { groups, components: list, visibleIds: new Set(list.map((c) => c.id)) };
+}
+
+/** The public components and groups, as every public page places them. */
+export interface PublicCatalogue {
+  groups: PublicGroup[];
+  components: PublicComponent[];
+  visibleIds: ReadonlySet<string>;
 }
 
 function publicChanges(
@@ -310,23 +320,27 @@ export function sitePage(info: SiteInfo): SitePage {
   };
 }
 
-/** Reads the whole public status in one pass: a handful of indexed queries. */
+/**
+ * Reads the whole public status in one pass: a handful of indexed queries, and the uptime bars
+ * (kept in memory, see uptime-store.ts).
+ */
 export async function loadPublicStatus(
   db: Database,
+  catalogue: PublicCatalogue,
   info: SiteInfo,
   now: Date,
+  uptimeStore: UptimeStore,
 ): Promise<PublicStatus> {
-  const catalogue = await loadPublicCatalogue(db);
-  const uptime = await loadPublicUptime(db, {
+  const uptime = await uptimeStore.lookup(now, {
     componentIds: [...catalogue.visibleIds],
     groups: catalogue.groups,
-    now,
-    timeZone: info.site.time_zone,
   });
+  // Open rows by their partial indexes (status literals, not parameters, so SQLite can use
+  // them), the latest by the audience index, each then by primary key: the planner knows to
+  // from the statistics openDatabase keeps.
   const recentIncidents = await loadPublicIncidents(
     db,
     or(
-      // A literal, not a parameter, so SQLite can use the partial index of unresolved incidents.
       inArray(
         incidents.id,
         db
@@ -401,9 +415,9 @@ export async function loadPublicStatus(
 /** One public incident with its timeline, or null (also for internal ones: 404, not 403). */
 export async function loadPublicIncident(
   db: Database,
+  catalogue: PublicCatalogue,
   id: string,
 ): Promise<{ incident: PublicIncident; components: PublicComponent[] } | null> {
-  const catalogue = await loadPublicCatalogue(db);
   const [incident] = await loadPublicIncidents(db, eq(incidents.id, id), catalogue.visibleIds);
   if (!incident) return null;
   return {
@@ -415,9 +429,9 @@ export async function loadPublicIncident(
 /** One public maintenance with its timeline, or null (also for internal ones). */
 export async function loadPublicMaintenance(
   db: Database,
+  catalogue: PublicCatalogue,
   id: string,
 ): Promise<{ maintenance: PublicMaintenance; components: PublicComponent[] } | null> {
-  const catalogue = await loadPublicCatalogue(db);
   const [maintenance] = await loadPublicMaintenances(
     db,
     eq(maintenances.id, id),
@@ -428,38 +442,4 @@ export async function loadPublicMaintenance(
     maintenance,
     components: catalogue.components.filter((c) => maintenance.componentIds.includes(c.id)),
   };
-}
-
-/** Public incidents and maintenances that began in [from, to). */
-export async function loadPublicEventsBetween(db: Database, from: Date, to: Date) {
-  const catalogue = await loadPublicCatalogue(db);
-  const [incidentList, maintenanceList] = await Promise.all([
-    loadPublicIncidents(
-      db,
-      and(gte(incidents.startedAt, from), lt(incidents.startedAt, to)),
-      catalogue.visibleIds,
-    ),
-    loadPublicMaintenances(
-      db,
-      and(gte(maintenances.scheduledFor, from), lt(maintenances.scheduledFor, to)),
-      catalogue.visibleIds,
-    ),
-  ]);
-  return { incidents: incidentList, maintenances: maintenanceList };
-}
-
-/** Whether any public incident or maintenance began before `before`. */
-export async function hasPublicEventsBefore(db: Database, before: Date): Promise<boolean> {
-  const [incident] = await db
-    .select({ id: incidents.id })
-    .from(incidents)
-    .where(and(eq(incidents.audience, 'public'), lt(incidents.startedAt, before)))
-    .limit(1);
-  if (incident) return true;
-  const [maintenance] = await db
-    .select({ id: maintenances.id })
-    .from(maintenances)
-    .where(and(eq(maintenances.audience, 'public'), lt(maintenances.scheduledFor, before)))
-    .limit(1);
-  return maintenance !== undefined;
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, isNotNull, isNull, lt, or } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNull, or, type SQL } from 'drizzle-orm';
 import type { Database } from '#db/client.ts';
 import {
   componentDailyRollup,
@@ -7,142 +7,133 @@ import {
   incidentComponents,
   incidents,
 } from '#db/schema/index.ts';
-import { addDays, dateInZone, startOfDayInZone } from '#domain/time.ts';
-import {
-  combineDays,
-  type DayFigure,
-  dailyFigures,
-  lastDays,
-  uptimePercent,
-} from '#domain/uptime.ts';
-import type { ComponentUptime, DayBar } from './public-model.ts';
+import type { ComponentStatus } from '#domain/enums.ts';
+import { type DayFigure, dayWindow } from '#domain/uptime.ts';
 
 /** How many days the bars show. */
 export const barDays = 90;
 
-/**
- * Uptime for public components and groups over the last 90 days: the daily rollup of closed
- * intervals, the open interval of each component, and the public incidents of each day. A fixed
- * number of queries whatever the length of the history.
- */
-export async function loadPublicUptime(
-  db: Database,
-  input: {
-    componentIds: readonly string[];
-    groups: readonly { id: string; componentIds: readonly string[] }[];
-    now: Date;
-    timeZone: string;
-  },
-): Promise<Map<string, ComponentUptime>> {
-  const { now, timeZone } = input;
-  const days = lastDays(now, barDays, timeZone);
-  const firstDay = days[0] as string;
-  const windowStart = startOfDayInZone(firstDay, timeZone);
-  const wanted = new Set(input.componentIds);
+/** The bars' days, with the first one and the instant it begins. */
+export function uptimeWindow(now: Date, timeZone: string) {
+  const window = dayWindow(now, barDays, timeZone);
+  return {
+    window,
+    firstDay: window.days[0] as string,
+    start: new Date(window.bounds[0] as number),
+  };
+}
 
-  const closed = new Map<string, DayFigure[]>();
-  for (const row of await db
+/** When a public incident ran and which components it named. */
+export interface IncidentSpan {
+  startedAt: Date;
+  resolvedAt: Date | null;
+  componentIds: string[];
+}
+
+/**
+ * What the bars are computed from: the daily rollup of closed intervals, each component's open
+ * interval, and the public incidents that may touch the window. Rows outside the current window
+ * may be present; `uptimeFrom` ignores them.
+ */
+export interface UptimeInputs {
+  /** By component, then by day. */
+  closed: Map<string, Map<string, DayFigure>>;
+  open: Map<string, { id: number; status: ComponentStatus; startedAt: Date }>;
+  incidents: Map<string, IncidentSpan>;
+}
+
+/** Rolled-up days from `firstDay` on, by component; of some components only, when named. */
+export async function readClosedDays(
+  db: Database,
+  firstDay: string,
+  componentIds?: readonly string[],
+): Promise<UptimeInputs['closed']> {
+  const closed: UptimeInputs['closed'] = new Map();
+  const rows = await db
     .select()
     .from(componentDailyRollup)
-    .where(gte(componentDailyRollup.day, firstDay))) {
-    if (!wanted.has(row.componentId)) continue;
-    const list = closed.get(row.componentId) ?? [];
-    list.push({
+    .where(
+      and(
+        gte(componentDailyRollup.day, firstDay),
+        componentIds ? inArray(componentDailyRollup.componentId, [...componentIds]) : undefined,
+      ),
+    );
+  for (const row of rows) {
+    const days = closed.get(row.componentId) ?? new Map<string, DayFigure>();
+    days.set(row.day, {
       day: row.day,
       worst: row.worstStatus,
       downtimeMs: row.downtimeMs,
       observedMs: row.observedMs,
     });
-    closed.set(row.componentId, list);
+    closed.set(row.componentId, days);
   }
-  const open = new Map(
-    (
-      await db.select().from(componentStatusHistory).where(isNull(componentStatusHistory.endedAt))
-    ).map((row) => [row.componentId, row]),
-  );
+  return closed;
+}
 
-  // Which public incidents touched each component on each day of the window.
-  const incidentDays = new Map<string, Map<string, string[]>>();
-  const touching = await db
+/** Every component's open interval (one per component; a partial index holds them). */
+export async function readOpenIntervals(db: Database): Promise<UptimeInputs['open']> {
+  const rows = await db
     .select({
-      componentId: incidentComponents.componentId,
+      id: componentStatusHistory.id,
+      componentId: componentStatusHistory.componentId,
+      status: componentStatusHistory.status,
+      startedAt: componentStatusHistory.startedAt,
+    })
+    .from(componentStatusHistory)
+    .where(isNull(componentStatusHistory.endedAt));
+  return new Map(rows.map(({ componentId, ...interval }) => [componentId, interval]));
+}
+
+/**
+ * Public incidents unresolved or resolved since `windowStart`, with their components; of some
+ * incidents only, when named (an incident named but not returned no longer touches the window).
+ */
+export async function readIncidentSpans(
+  db: Database,
+  windowStart: Date,
+  incidentIds?: readonly string[],
+): Promise<Map<string, IncidentSpan>> {
+  const where: SQL | undefined = and(
+    eq(incidents.audience, 'public'),
+    or(isNull(incidents.resolvedAt), gte(incidents.resolvedAt, windowStart)),
+    incidentIds ? inArray(incidents.id, [...incidentIds]) : undefined,
+  );
+  const rows = await db
+    .select({
       id: incidents.id,
       startedAt: incidents.startedAt,
       resolvedAt: incidents.resolvedAt,
+      componentId: incidentComponents.componentId,
     })
-    .from(incidentComponents)
-    .innerJoin(incidents, eq(incidents.id, incidentComponents.incidentId))
-    .where(
-      and(
-        eq(incidents.audience, 'public'),
-        lt(incidents.startedAt, now),
-        or(
-          isNull(incidents.resolvedAt),
-          and(isNotNull(incidents.resolvedAt), gte(incidents.resolvedAt, windowStart)),
-        ),
-      ),
-    );
-  for (const row of touching) {
-    if (!wanted.has(row.componentId)) continue;
-    const perDay = incidentDays.get(row.componentId) ?? new Map<string, string[]>();
-    const from = dateInZone(
-      new Date(Math.max(row.startedAt.getTime(), windowStart.getTime())),
-      timeZone,
-    );
-    const to = dateInZone(row.resolvedAt ?? now, timeZone);
-    for (let day = from; day <= to; day = addDays(day, 1)) {
-      const ids = perDay.get(day) ?? [];
-      if (!ids.includes(row.id)) ids.push(row.id);
-      perDay.set(day, ids);
-    }
-    incidentDays.set(row.componentId, perDay);
-  }
-
-  const figuresById = new Map<string, DayFigure[]>();
-  for (const id of input.componentIds) {
-    const interval = open.get(id);
-    figuresById.set(
-      id,
-      dailyFigures({
-        days,
-        closed: closed.get(id) ?? [],
-        open: interval ? { status: interval.status, start: interval.startedAt, end: null } : null,
-        now,
-        timeZone,
-      }),
-    );
-  }
-
-  const result = new Map<string, ComponentUptime>();
-  const summarise = (figures: DayFigure[], incidentsOf: (day: string) => string[]) => {
-    const bars: DayBar[] = figures.map((figure) => ({
-      day: figure.day,
-      worst: figure.worst,
-      downtimeMs: figure.downtimeMs,
-      incidentIds: incidentsOf(figure.day),
-    }));
-    return {
-      days: bars,
-      uptime30: uptimePercent(figures.slice(-30)),
-      uptime90: uptimePercent(figures),
+    .from(incidents)
+    .leftJoin(incidentComponents, eq(incidentComponents.incidentId, incidents.id))
+    .where(where);
+  const spans = new Map<string, IncidentSpan>();
+  for (const row of rows) {
+    const span = spans.get(row.id) ?? {
+      startedAt: row.startedAt,
+      resolvedAt: row.resolvedAt,
+      componentIds: [],
     };
+    if (row.componentId !== null) span.componentIds.push(row.componentId);
+    spans.set(row.id, span);
+  }
+  return spans;
+}
+
+/** Reads all the inputs of the current window. */
+export async function readUptimeInputs(
+  db: Database,
+  now: Date,
+  timeZone: string,
+): Promise<UptimeInputs> {
+  const window = uptimeWindow(now, timeZone);
+  return {
+    closed: await readClosedDays(db, window.firstDay),
+    open: await readOpenIntervals(db),
+    incidents: await readIncidentSpans(db, window.start),
   };
-  for (const [id, figures] of figuresById) {
-    result.set(
-      id,
-      summarise(figures, (day) => incidentDays.get(id)?.get(day) ?? []),
-    );
-  }
-  for (const group of input.groups) {
-    const children = group.componentIds.map((id) => figuresById.get(id) ?? []);
-    result.set(
-      group.id,
-      summarise(combineDays(children), (day) => [
-        ...new Set(group.componentIds.flatMap((id) => incidentDays.get(id)?.get(day) ?? [])),
-      ]),
-    );
-  }
-  return result;
 }
 
 /** A public component's whole status history, oldest first; null for unknown or internal ids. */

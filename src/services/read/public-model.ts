@@ -145,7 +145,7 @@ export interface PublicStatus {
   /** The 50 most recent maintenances, newest first. */
   recentMaintenances: PublicMaintenance[];
   /** The last 90 days of every public component and group, by id. */
-  uptime: Map<string, ComponentUptime>;
+  uptime: { get(id: string): ComponentUptime | undefined };
 }
 
 /** One page of history: whole months, newest first, empty months included. */
