@@ -17,6 +17,14 @@ export interface Rendered {
 
 type Coding = 'br' | 'gzip' | 'identity';
 
+/** The smallest brotli window (2^bits bytes, 10 to 24) that holds `length` bytes. */
+export function brotliWindowBits(length: number): number {
+  return Math.min(
+    constants.BROTLI_MAX_WINDOW_BITS,
+    Math.max(constants.BROTLI_MIN_WINDOW_BITS, Math.ceil(Math.log2(length + 1))),
+  );
+}
+
 /** A render under way: whoever asks meanwhile waits for it; a write marks it stale. */
 interface Flight {
   tags: readonly ChangeTag[];
@@ -284,6 +292,9 @@ async function finish(
             // Quality 10 costs seconds on a multi-megabyte page: lighter for large outputs.
             [constants.BROTLI_PARAM_QUALITY]: rendered.body.length > 512 * 1024 ? 5 : 10,
             [constants.BROTLI_PARAM_SIZE_HINT]: rendered.body.length,
+            // A window no larger than the body: the default 4 MB window makes each encoder
+            // take tens of megabytes, for nothing on a 300 KB page.
+            [constants.BROTLI_PARAM_LGWIN]: brotliWindowBits(rendered.body.length),
           },
         }),
       ])

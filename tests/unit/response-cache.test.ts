@@ -249,3 +249,13 @@ describe('publicOutput', () => {
     }
   });
 });
+
+describe('brotliWindowBits', () => {
+  it("fits the window to the body, within brotli's bounds", async () => {
+    const { brotliWindowBits } = await import('#http/response-cache.ts');
+    expect(brotliWindowBits(100)).toBe(10);
+    expect(brotliWindowBits(300_000)).toBe(19);
+    expect(brotliWindowBits(2 ** 19)).toBe(20);
+    expect(brotliWindowBits(100_000_000)).toBe(24);
+  });
+});

@@ -1,4 +1,5 @@
 import type { Database } from '#db/client.ts';
+import { dateInZone } from '#domain/time.ts';
 import {
   combineDays,
   type DayFigure,
@@ -64,6 +65,16 @@ export function createUptimeStore(db: Database, timeZone: string) {
   const past = new Map<string, PastDays>();
   let pastIncidents: { key: string; byComponent: Map<string, string[][]> } | null = null;
 
+  // The window's days and bounds take 180 Intl calls to work out: once a day is enough.
+  let lastWindow: { today: string; window: DayWindow } | null = null;
+  const windowOf = (now: Date): DayWindow => {
+    const today = dateInZone(now, timeZone);
+    if (lastWindow?.today !== today) {
+      lastWindow = { today, window: dayWindow(now, barDays, timeZone) };
+    }
+    return lastWindow.window;
+  };
+
   async function refresh(now: Date): Promise<void> {
     // Take the pending work first: a change announced while this runs is kept for the next one.
     const all = reloadAll || inputs === null;
@@ -80,15 +91,14 @@ export function createUptimeStore(db: Database, timeZone: string) {
         pastIncidents = null;
         return;
       }
-      const window = dayWindow(now, barDays, timeZone);
-      const firstDay = window.days[0] as string;
+      const window = windowOf(now);
       if (openChanged) {
         const open = await readOpenIntervals(db);
         const closedSince = [...new Set([...open.keys(), ...inputs.open.keys()])].filter(
           (id) => open.get(id)?.id !== inputs?.open.get(id)?.id,
         );
         if (closedSince.length > 0) {
-          const days = await readClosedDays(db, firstDay, closedSince);
+          const days = await readClosedDays(db, window, closedSince);
           for (const id of closedSince) inputs.closed.set(id, days.get(id) ?? new Map());
           // A status set now leaves the days before today as they were; one set in the past
           // (no service does so today) would not, and costs only a recount here.
@@ -141,7 +151,7 @@ export function createUptimeStore(db: Database, timeZone: string) {
       },
     ): Promise<UptimeLookup> {
       const data = await current(now);
-      const window = dayWindow(now, barDays, timeZone);
+      const window = windowOf(now);
       const last = window.days.length - 1;
       // The days before today, and today alone.
       const before: DayWindow = {
