@@ -33,6 +33,7 @@ import { get, type IncomingHttpHeaders } from 'node:http';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { gunzipSync, gzipSync, constants as zlibConstants } from 'node:zlib';
+import { serverArgs } from '../src/server-args.mjs';
 import { apiClient, freePort } from '../tests/support/server.ts';
 
 const benchSeconds = positiveNumber('BENCH_SECONDS', 5);
@@ -240,7 +241,7 @@ async function startCandor(token: string): Promise<Server> {
   const proc = launch(
     'Candor',
     'taskset',
-    ['-c', '0', process.execPath, '--import', './src/preload.mjs', 'src/server.ts'],
+    ['-c', '0', process.execPath, ...serverArgs],
     childEnv({
       HOST: '127.0.0.1',
       PORT: String(port),

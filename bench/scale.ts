@@ -25,6 +25,7 @@ import { createClient } from '@libsql/client';
 import { loadConfig } from '#config';
 import { openCandor } from '#services/open.ts';
 import { createSite } from '../src/boot.ts';
+import { serverArgs } from '../src/server-args.mjs';
 import { freePort } from '../tests/support/server.ts';
 
 const { values: options } = parseArgs({
@@ -102,7 +103,7 @@ async function stopChild(child: ChildProcess) {
 async function startServer(database: string) {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', './src/preload.mjs', 'src/server.ts'], {
+  const child = spawn(process.execPath, serverArgs, {
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { serverArgs } from '../src/server-args.mjs';
 import { freePort } from '../tests/support/server.ts';
 
 const requests = Number(process.env.BENCH_REQUESTS ?? 2000);
@@ -18,7 +19,7 @@ async function startCandor() {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'candor-bench-'));
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', './src/preload.mjs', 'src/server.ts'], {
+  const child = spawn(process.execPath, serverArgs, {
     env: {
       PATH: process.env.PATH ?? '',
       PORT: String(port),

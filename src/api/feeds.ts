@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { type HistoryFeed, historyAtom, historyRss } from '#render/feeds.ts';
 import type { Candor } from '#services/candor.ts';
-import type { PublicStatus } from '#services/read/public-model.ts';
+import type { PublicRecent } from '#services/read/public-model.ts';
 import type { AppEnv } from './env.ts';
 import { problem } from './problem.ts';
 
@@ -27,19 +27,22 @@ const headers: Record<Format, Record<string, string>> = {
 };
 
 /** The site-wide feeds, rendered once per read-model snapshot. */
-const rendered = new WeakMap<PublicStatus, Partial<Record<Format, string>>>();
+const rendered = new WeakMap<PublicRecent, Partial<Record<Format, string>>>();
 
 async function siteFeed(candor: Candor, format: Format): Promise<Response> {
-  const status = await candor.publicReads.status();
-  let documents = rendered.get(status);
+  const [status, recent] = await Promise.all([
+    candor.publicReads.status(),
+    candor.publicReads.recent(),
+  ]);
+  let documents = rendered.get(recent);
   if (!documents) {
     documents = {};
-    rendered.set(status, documents);
+    rendered.set(recent, documents);
   }
   documents[format] ??= render[format]({
     page: status.page,
-    incidents: status.recentIncidents,
-    maintenances: status.recentMaintenances,
+    incidents: recent.recentIncidents,
+    maintenances: recent.recentMaintenances,
   });
   return new Response(documents[format], { headers: headers[format] });
 }

@@ -1,26 +1,39 @@
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
-import { incidentJson, pageJson, statuspageDocuments } from '#render/statuspage.ts';
-import type { PublicStatus } from '#services/read/public-model.ts';
+import {
+  incidentJson,
+  pageJson,
+  recentDocuments,
+  statuspageDocuments,
+} from '#render/statuspage.ts';
 import type { AppEnv } from './env.ts';
 import { problem } from './problem.ts';
 
-// The Statuspage-compatible public API. Documents are rendered once per read-model snapshot.
+// The Statuspage-compatible public API. Documents are rendered once per read-model snapshot:
+// those of the current status from the status, the two lists of latest items from the recent
+// read, which the status (and the front page) does without.
 
-const rendered = new WeakMap<PublicStatus, Record<string, string>>();
+const rendered = new WeakMap<object, Map<string, string>>();
 
-function documentsFor(status: PublicStatus): Record<string, string> {
-  let documents = rendered.get(status);
+/** One document of a snapshot, written once; undefined for a path that is not a document. */
+function documentOf<T extends object>(
+  snapshot: T,
+  make: (snapshot: T) => Record<string, () => unknown>,
+  path: string,
+): string | undefined {
+  let documents = rendered.get(snapshot);
   if (!documents) {
-    documents = Object.fromEntries(
-      Object.entries(statuspageDocuments(status)).map(([path, body]) => [
-        path,
-        JSON.stringify(body),
-      ]),
-    );
-    rendered.set(status, documents);
+    documents = new Map();
+    rendered.set(snapshot, documents);
   }
-  return documents;
+  let body = documents.get(path);
+  if (body === undefined) {
+    const document = make(snapshot)[path];
+    if (!document) return undefined;
+    body = JSON.stringify(document());
+    documents.set(path, body);
+  }
+  return body;
 }
 
 const jsonHeaders = { 'content-type': 'application/json; charset=utf-8' };
@@ -44,8 +57,16 @@ export const statuspageRouter = new Hono<AppEnv>()
   })
   .get('/*', async (c) => {
     const path = c.req.path.replace(/^\/api\/v2\//, '');
-    const status = await c.get('candor').publicReads.status();
-    const body = documentsFor(status)[path];
+    const candor = c.get('candor');
+    const status = await candor.publicReads.status();
+    const body =
+      path === 'incidents.json' || path === 'scheduled-maintenances.json'
+        ? documentOf(
+            await candor.publicReads.recent(),
+            (recent) => recentDocuments(status, recent),
+            path,
+          )
+        : documentOf(status, statuspageDocuments, path);
     if (body === undefined) return problem(404, `No document ${path} in the v2 API.`);
     return c.body(body, 200, jsonHeaders);
   });

@@ -53,9 +53,14 @@ export function createPublicCache(app: App, candor: Candor) {
   return {
     cache,
     stop,
-    /** Renders the most read outputs once, in the background. */
-    warm(): Promise<void> {
-      return renderAgain(warmAtStart.filter((path) => fixedPublicPaths.includes(path)));
+    /**
+     * Renders the most read outputs once, in the background, one after another: together they
+     * would hold every render's garbage and every compressor at once, the start-up's peak memory.
+     */
+    async warm(): Promise<void> {
+      for (const path of warmAtStart.filter((p) => fixedPublicPaths.includes(p))) {
+        await renderAgain([path]);
+      }
     },
   };
 }

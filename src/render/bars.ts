@@ -1,6 +1,6 @@
 import { formatDay } from '#render/format.ts';
 import { barClass, componentStatusLabels } from '#render/labels.ts';
-import type { DayBar } from '#services/read/public-model.ts';
+import type { ComponentUptime, DayBar } from '#services/read/public-model.ts';
 import { escapeMarkup } from './escape.ts';
 
 /** A day's words: "Sep 3: Partial outage, 2 incidents". */
@@ -38,4 +38,24 @@ export function barsMarkup(days: readonly DayBar[], href: string | null): string
       : `<i class="${className}" title="${title}"></i>`;
   }
   return markup;
+}
+
+const pastMarkup = new WeakMap<readonly DayBar[], Map<string | null, string>>();
+
+/**
+ * The markup of a component's or group's 90 days: the days before today written once for as
+ * long as they stay the same array (see ComponentUptime.past), today on every call.
+ */
+export function uptimeBarsMarkup(uptime: ComponentUptime, href: string | null): string {
+  let byHref = pastMarkup.get(uptime.past);
+  if (!byHref) {
+    byHref = new Map();
+    pastMarkup.set(uptime.past, byHref);
+  }
+  let past = byHref.get(href);
+  if (past === undefined) {
+    past = barsMarkup(uptime.past, href);
+    byHref.set(href, past);
+  }
+  return past + barsMarkup(uptime.days.slice(uptime.past.length), href);
 }

@@ -1,5 +1,6 @@
 import { Marked } from 'marked';
 import sanitizeHtml from 'sanitize-html';
+import { memoByText } from '#lib/memo.ts';
 
 // Update bodies are Markdown written under pressure, sometimes pasted from elsewhere. They are
 // rendered to HTML and then sanitised with an allow-list: no script, no style, no event handler,
@@ -52,14 +53,17 @@ const allowList: sanitizeHtml.IOptions = {
  * Markdown to safe HTML.
  * @example markdownToHtml('**Fixed** <script>x</script>') // '<p><strong>Fixed</strong> </p>'
  */
-export function markdownToHtml(markdown: string): string {
-  const html = marked.parse(markdown) as string;
-  return sanitizeHtml(html, allowList).trim();
-}
+export const markdownToHtml = memoByText(
+  (markdown) => sanitizeHtml(marked.parse(markdown) as string, allowList).trim(),
+  // Every change renders the open incidents' updates again: the same words, sanitised once.
+  { limit: 1_000, maxLength: 20_000 },
+);
 
 /** Markdown to plain text, for feeds' titles and email subjects. */
-export function markdownToText(markdown: string): string {
-  return sanitizeHtml(marked.parse(markdown) as string, { allowedTags: [], allowedAttributes: {} })
-    .replace(/\s+/g, ' ')
-    .trim();
-}
+export const markdownToText = memoByText(
+  (markdown) =>
+    sanitizeHtml(marked.parse(markdown) as string, { allowedTags: [], allowedAttributes: {} })
+      .replace(/\s+/g, ' ')
+      .trim(),
+  { limit: 1_000, maxLength: 20_000 },
+);

@@ -9,6 +9,7 @@ import type {
   PublicGroup,
   PublicIncident,
   PublicMaintenance,
+  PublicRecent,
   PublicStatus,
   PublicUpdate,
 } from '#services/read/public-model.ts';
@@ -174,43 +175,61 @@ export function maintenanceJson(catalogue: Catalogue, maintenance: PublicMainten
   };
 }
 
-/** The documents under /api/v2/, by path. */
-export function statuspageDocuments(status: PublicStatus): Record<string, Json> {
-  const page = pageJson(status.page);
+/**
+ * The documents under /api/v2/ that show the current status, by path, each made when asked for:
+ * a request for status.json need not write 500 components.
+ */
+export function statuspageDocuments(status: PublicStatus): Record<string, () => Json> {
+  const page = () => pageJson(status.page);
   const incidents = (list: readonly PublicIncident[]) => list.map((i) => incidentJson(status, i));
   const maintenances = (list: readonly PublicMaintenance[]) =>
     list.map((m) => maintenanceJson(status, m));
-  const statusJson = {
+  const statusJson = () => ({
     indicator: status.overall.indicator,
     description: status.overall.description,
-  };
+  });
   return {
-    'summary.json': {
-      page,
+    'summary.json': () => ({
+      page: page(),
       components: componentsJson(status),
       incidents: incidents(status.unresolvedIncidents),
       scheduled_maintenances: maintenances(status.openMaintenances),
-      status: statusJson,
-    },
-    'status.json': { page, status: statusJson },
-    'components.json': { page, components: componentsJson(status) },
-    'incidents.json': { page, incidents: incidents(status.recentIncidents) },
-    'incidents/unresolved.json': { page, incidents: incidents(status.unresolvedIncidents) },
-    'scheduled-maintenances.json': {
-      page,
-      scheduled_maintenances: maintenances(status.recentMaintenances),
-    },
-    'scheduled-maintenances/upcoming.json': {
-      page,
+      status: statusJson(),
+    }),
+    'status.json': () => ({ page: page(), status: statusJson() }),
+    'components.json': () => ({ page: page(), components: componentsJson(status) }),
+    'incidents/unresolved.json': () => ({
+      page: page(),
+      incidents: incidents(status.unresolvedIncidents),
+    }),
+    'scheduled-maintenances/upcoming.json': () => ({
+      page: page(),
       scheduled_maintenances: maintenances(
         status.openMaintenances.filter((m) => m.status === 'scheduled'),
       ),
-    },
-    'scheduled-maintenances/active.json': {
-      page,
+    }),
+    'scheduled-maintenances/active.json': () => ({
+      page: page(),
       scheduled_maintenances: maintenances(
         status.openMaintenances.filter((m) => m.status !== 'scheduled'),
       ),
-    },
+    }),
+  };
+}
+
+/** The documents under /api/v2/ that list the latest items, by path, made when asked for. */
+export function recentDocuments(
+  status: PublicStatus,
+  recent: PublicRecent,
+): Record<string, () => Json> {
+  return {
+    'incidents.json': () => ({
+      page: pageJson(status.page),
+      incidents: recent.recentIncidents.map((i) => incidentJson(status, i)),
+    }),
+    'scheduled-maintenances.json': () => ({
+      page: pageJson(status.page),
+      scheduled_maintenances: recent.recentMaintenances.map((m) => maintenanceJson(status, m)),
+    }),
   };
 }

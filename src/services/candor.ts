@@ -25,6 +25,7 @@ import {
   loadPublicCatalogue,
   loadPublicIncident,
   loadPublicMaintenance,
+  loadPublicRecent,
   loadPublicStatus,
   type SiteInfo,
   sitePage,
@@ -69,6 +70,8 @@ export interface Candor {
     /** The site as every page shows it: no database read, for pages that need nothing more. */
     page(): SitePage;
     status(): ReturnType<typeof loadPublicStatus>;
+    /** The latest incidents and maintenances, for the v2 lists and the feeds. */
+    recent(): ReturnType<typeof loadPublicRecent>;
     incident(id: string): ReturnType<typeof loadPublicIncident>;
     maintenance(id: string): ReturnType<typeof loadPublicMaintenance>;
     /** A public component with the incidents and maintenances that touched it. */
@@ -143,6 +146,9 @@ export function createCandor(options: CandorOptions): Candor {
     async () => loadPublicStatus(db, await catalogue.get(), site, now(), uptime),
     { maxAgeMs: readMaxAgeMs },
   );
+  const recent = cached(async () => loadPublicRecent(db, await catalogue.get()), {
+    maxAgeMs: readMaxAgeMs,
+  });
   const listeners = new Set<(tags: readonly ChangeTag[]) => unknown>();
   const pending = new Set<Promise<unknown>>();
   const changed = (tags: readonly ChangeTag[]) => {
@@ -150,6 +156,7 @@ export function createCandor(options: CandorOptions): Candor {
     uptime.changed(tags);
     if (tags.includes('catalogue') || tags.includes('*')) catalogue.invalidate();
     status.invalidate();
+    recent.invalidate();
     for (const listener of listeners) {
       const work = Promise.resolve(listener(tags)).catch(() => {});
       pending.add(work);
@@ -231,6 +238,7 @@ export function createCandor(options: CandorOptions): Candor {
     publicReads: {
       page: () => sitePage(site),
       status: () => status.get(),
+      recent: () => recent.get(),
       incident: async (id) => loadPublicIncident(db, await catalogue.get(), id),
       maintenance: async (id) => loadPublicMaintenance(db, await catalogue.get(), id),
       component: async (id) => loadPublicComponentHistory(db, await catalogue.get(), id),

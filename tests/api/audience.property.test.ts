@@ -894,7 +894,20 @@ async function scanReadModel(h: Harness, world: World): Promise<void> {
     assertClean(world, where, serialise(value), allowedId);
     assertNoInternalKeys(where, JSON.parse(serialise(value)));
   };
-  check('publicReads.status()', await reads.status());
+  const status = await reads.status();
+  check('publicReads.status()', status);
+  check('publicReads.recent()', await reads.recent());
+  // The bars are looked up by id, not listed: ask for every public one, and every internal one.
+  const shown = [...status.components.map((c) => c.id), ...status.groups.map((g) => g.id)];
+  check(
+    'publicReads.status().uptime',
+    shown.map((id) => status.uptime.get(id)),
+  );
+  for (const component of world.components.filter((c) => c.audience === 'internal')) {
+    if (status.uptime.get(component.id) !== undefined) {
+      throw new Error(`LEAK: the uptime of ${world.internalIds.get(component.id)}`);
+    }
+  }
   check('publicReads.history(1)', await reads.history(1));
   check('publicReads.history(2)', await reads.history(2));
   for (const incident of world.incidents) {

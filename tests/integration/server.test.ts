@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient, type StartedServer, startServer } from '#tests/support/server.ts';
+import { serverArgs } from '../../src/server-args.mjs';
 
 // The whole product as a user runs it: its own process, a real database file, the real content.
 
@@ -213,7 +214,7 @@ describe('restarts and content', () => {
   });
 
   it('stops on an invalid setting with one line naming it', () => {
-    const result = spawnSync(process.execPath, ['--import', './src/preload.mjs', 'src/server.ts'], {
+    const result = spawnSync(process.execPath, serverArgs, {
       env: { PATH: process.env.PATH ?? '', PORT: 'eighty' },
       encoding: 'utf8',
     });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { barsMarkup } from '#render/bars.ts';
+import { barsMarkup, uptimeBarsMarkup } from '#render/bars.ts';
 import type { DayBar } from '#services/read/public-model.ts';
 
 const quiet: DayBar = { day: '2026-09-03', worst: 'operational', downtimeMs: 0, incidentIds: [] };
@@ -38,5 +38,22 @@ describe('barsMarkup', () => {
     expect(barsMarkup([bad], '/components/"><script>')).toContain(
       'href="/components/&quot;&gt;&lt;script&gt;?day=2026-09-04#day"',
     );
+  });
+});
+
+describe('uptimeBarsMarkup', () => {
+  it("writes the same as barsMarkup, and keeps the past days' part with their array", () => {
+    const past = [before, quiet, bad];
+    const uptime = { past, days: [...past, slow], uptime30: null, uptime90: null };
+    expect(uptimeBarsMarkup(uptime, null)).toBe(barsMarkup(uptime.days, null));
+    expect(uptimeBarsMarkup(uptime, '/components/c1')).toBe(
+      barsMarkup(uptime.days, '/components/c1'),
+    );
+    // The same array again: its markup is not written anew (the store makes a new array when a
+    // past day changes, never changes one in place).
+    past[0] = { ...before, worst: 'major_outage' };
+    expect(uptimeBarsMarkup(uptime, null)).toContain('title="Sep 2: No data"');
+    const changed = { ...uptime, past: [...past] };
+    expect(uptimeBarsMarkup(changed, null)).toContain('title="Sep 2: Major outage"');
   });
 });

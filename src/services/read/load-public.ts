@@ -22,6 +22,7 @@ import type {
   PublicGroup,
   PublicIncident,
   PublicMaintenance,
+  PublicRecent,
   PublicStatus,
   PublicUpdate,
   SitePage,
@@ -320,9 +321,36 @@ export function sitePage(info: SiteInfo): SitePage {
   };
 }
 
+// Which incidents and maintenances the status and the recent lists hold. Open rows come by
+// their partial indexes (status literals, not parameters, so SQLite can use them), the latest by
+// the audience index; each list is then read by primary key, which the planner chooses from the
+// statistics openDatabase keeps.
+const unresolvedIncidentIds = (db: Database) =>
+  db.select({ id: incidents.id }).from(incidents).where(sql`${incidents.status} <> 'resolved'`);
+const latestIncidentIds = (db: Database) =>
+  db
+    .select({ id: incidents.id })
+    .from(incidents)
+    .where(eq(incidents.audience, 'public'))
+    .orderBy(desc(incidents.startedAt))
+    .limit(recentLimit);
+const openMaintenanceIds = (db: Database) =>
+  db
+    .select({ id: maintenances.id })
+    .from(maintenances)
+    .where(sql`${maintenances.status} <> 'completed'`);
+const latestMaintenanceIds = (db: Database) =>
+  db
+    .select({ id: maintenances.id })
+    .from(maintenances)
+    .where(eq(maintenances.audience, 'public'))
+    .orderBy(desc(maintenances.scheduledFor))
+    .limit(recentLimit);
+
 /**
- * Reads the whole public status in one pass: a handful of indexed queries, and the uptime bars
- * (kept in memory, see uptime-store.ts).
+ * Reads the current public status: the catalogue and uptime bars (kept in memory, see
+ * uptime-store.ts), the unresolved incidents and open maintenances, and when anything public
+ * last changed.
  */
 export async function loadPublicStatus(
   db: Database,
@@ -335,63 +363,37 @@ export async function loadPublicStatus(
     componentIds: [...catalogue.visibleIds],
     groups: catalogue.groups,
   });
-  // Open rows by their partial indexes (status literals, not parameters, so SQLite can use
-  // them), the latest by the audience index, each then by primary key: the planner knows to
-  // from the statistics openDatabase keeps.
-  const recentIncidents = await loadPublicIncidents(
+  const unresolvedIncidents = await loadPublicIncidents(
     db,
-    or(
-      inArray(
-        incidents.id,
-        db
-          .select({ id: incidents.id })
-          .from(incidents)
-          .where(sql`${incidents.status} <> 'resolved'`),
-      ),
-      inArray(
-        incidents.id,
-        db
-          .select({ id: incidents.id })
-          .from(incidents)
-          .where(eq(incidents.audience, 'public'))
-          .orderBy(desc(incidents.startedAt))
-          .limit(recentLimit),
-      ),
-    ),
+    inArray(incidents.id, unresolvedIncidentIds(db)),
     catalogue.visibleIds,
   );
-  const recentMaintenances = await loadPublicMaintenances(
-    db,
-    or(
-      inArray(
-        maintenances.id,
-        db
-          .select({ id: maintenances.id })
-          .from(maintenances)
-          .where(sql`${maintenances.status} <> 'completed'`),
-      ),
-      inArray(
-        maintenances.id,
-        db
-          .select({ id: maintenances.id })
-          .from(maintenances)
-          .where(eq(maintenances.audience, 'public'))
-          .orderBy(desc(maintenances.scheduledFor))
-          .limit(recentLimit),
-      ),
-    ),
-    catalogue.visibleIds,
-  );
-  const unresolvedIncidents = recentIncidents.filter((incident) => incident.status !== 'resolved');
-  const openMaintenances = recentMaintenances
-    .filter((maintenance) => maintenance.status !== 'completed')
-    .sort((a, b) => a.scheduledFor.getTime() - b.scheduledFor.getTime());
+  const openMaintenances = (
+    await loadPublicMaintenances(
+      db,
+      inArray(maintenances.id, openMaintenanceIds(db)),
+      catalogue.visibleIds,
+    )
+  ).sort((a, b) => a.scheduledFor.getTime() - b.scheduledFor.getTime());
+  // The page changed when its newest item did: a resolved incident's last words count too.
   const updatedAt = latest(
     [
       ...catalogue.components.map((c) => c.updatedAt),
       ...catalogue.groups.map((g) => g.updatedAt),
-      ...recentIncidents.map((i) => i.updatedAt),
-      ...recentMaintenances.map((m) => m.updatedAt),
+      ...unresolvedIncidents.map((i) => i.updatedAt),
+      ...openMaintenances.map((m) => m.updatedAt),
+      ...(
+        await db
+          .select({ at: incidents.updatedAt })
+          .from(incidents)
+          .where(inArray(incidents.id, latestIncidentIds(db)))
+      ).map((row) => row.at),
+      ...(
+        await db
+          .select({ at: maintenances.updatedAt })
+          .from(maintenances)
+          .where(inArray(maintenances.id, latestMaintenanceIds(db)))
+      ).map((row) => row.at),
     ],
     new Date(0),
   );
@@ -405,10 +407,43 @@ export async function loadPublicStatus(
     groups: catalogue.groups,
     components: catalogue.components,
     unresolvedIncidents,
-    recentIncidents: recentIncidents.slice(0, Math.max(recentLimit, unresolvedIncidents.length)),
     openMaintenances,
-    recentMaintenances: recentMaintenances.slice(0, Math.max(recentLimit, openMaintenances.length)),
     uptime,
+  };
+}
+
+/**
+ * The 50 most recent public incidents and maintenances, newest first, every open one included
+ * (as Statuspage's incidents.json and scheduled-maintenances.json list them): the v2 lists and
+ * the feeds. Read apart from the status, which the front page needs and these do not.
+ */
+export async function loadPublicRecent(
+  db: Database,
+  catalogue: PublicCatalogue,
+): Promise<PublicRecent> {
+  const recentIncidents = await loadPublicIncidents(
+    db,
+    or(
+      inArray(incidents.id, unresolvedIncidentIds(db)),
+      inArray(incidents.id, latestIncidentIds(db)),
+    ),
+    catalogue.visibleIds,
+  );
+  const recentMaintenances = await loadPublicMaintenances(
+    db,
+    or(
+      inArray(maintenances.id, openMaintenanceIds(db)),
+      inArray(maintenances.id, latestMaintenanceIds(db)),
+    ),
+    catalogue.visibleIds,
+  );
+  const open = {
+    incidents: recentIncidents.filter((i) => i.status !== 'resolved').length,
+    maintenances: recentMaintenances.filter((m) => m.status !== 'completed').length,
+  };
+  return {
+    recentIncidents: recentIncidents.slice(0, Math.max(recentLimit, open.incidents)),
+    recentMaintenances: recentMaintenances.slice(0, Math.max(recentLimit, open.maintenances)),
   };
 }
 

@@ -118,7 +118,13 @@ export interface DayBar {
 
 /** A component's or group's last 90 days. */
 export interface ComponentUptime {
+  /** Oldest first, today last. */
   days: DayBar[];
+  /**
+   * The same days before today, as one array that stays the same object from read to read
+   * until one of them changes: what is made from them (their markup) can be kept with them.
+   */
+  past: readonly DayBar[];
   /** Percent over the last 30 and 90 days; null when nothing was observed. */
   uptime30: number | null;
   uptime90: number | null;
@@ -138,14 +144,18 @@ export interface PublicStatus {
   components: PublicComponent[];
   /** Unresolved incidents, newest first. */
   unresolvedIncidents: PublicIncident[];
-  /** The 50 most recent incidents and every unresolved one, newest first. */
-  recentIncidents: PublicIncident[];
   /** Scheduled, in progress or verifying, soonest first. */
   openMaintenances: PublicMaintenance[];
-  /** The 50 most recent maintenances, newest first. */
-  recentMaintenances: PublicMaintenance[];
   /** The last 90 days of every public component and group, by id. */
   uptime: { get(id: string): ComponentUptime | undefined };
+}
+
+/** The latest incidents and maintenances: the v2 lists and the site's feeds. */
+export interface PublicRecent {
+  /** The 50 most recent incidents and every unresolved one, newest first. */
+  recentIncidents: PublicIncident[];
+  /** The 50 most recent maintenances and every open one, newest first. */
+  recentMaintenances: PublicMaintenance[];
 }
 
 /** One page of history: whole months, newest first, empty months included. */

@@ -64,6 +64,8 @@ export function createUptimeStore(db: Database, timeZone: string) {
   };
   const past = new Map<string, PastDays>();
   let pastIncidents: { key: string; byComponent: Map<string, string[][]> } | null = null;
+  // The incidents that may touch today: open ones and those resolved since today began.
+  let todaysSpans: { key: string; spans: Map<string, IncidentSpan> } | null = null;
 
   // The window's days and bounds take 180 Intl calls to work out: once a day is enough.
   let lastWindow: { today: string; window: DayWindow } | null = null;
@@ -89,6 +91,7 @@ export function createUptimeStore(db: Database, timeZone: string) {
         generation++;
         past.clear();
         pastIncidents = null;
+        todaysSpans = null;
         return;
       }
       const window = windowOf(now);
@@ -120,6 +123,7 @@ export function createUptimeStore(db: Database, timeZone: string) {
           if (after) inputs.incidents.set(id, after);
           else inputs.incidents.delete(id);
           pastIncidents = null;
+          todaysSpans = null;
         }
       }
     } catch (error) {
@@ -171,7 +175,18 @@ export function createUptimeStore(db: Database, timeZone: string) {
         }
         return pastIncidents.byComponent;
       };
-      const incidentsToday = incidentDays(data.incidents, today, now);
+      if (todaysSpans?.key !== windowKey) {
+        const start = startOfToday.getTime();
+        todaysSpans = {
+          key: windowKey,
+          spans: new Map(
+            [...data.incidents].filter(
+              ([, span]) => span.resolvedAt === null || span.resolvedAt.getTime() >= start,
+            ),
+          ),
+        };
+      }
+      const incidentsToday = incidentDays(todaysSpans.spans, today, now);
 
       const componentPast = (id: string): PastDays => {
         const key = `${windowKey}:${versions.get(id) ?? 0}`;
@@ -252,9 +267,8 @@ export function createUptimeStore(db: Database, timeZone: string) {
     changed(tags: readonly ChangeTag[]): void {
       for (const tag of tags) {
         if (tag === '*') reloadAll = true;
-        // Any public change may have moved a component's status: incidents and maintenances
-        // set statuses too.
-        else if (tag === 'status' || tag === 'catalogue') reopen = true;
+        // Every write that moves a component's status says `catalogue` (see publicChangeTo).
+        else if (tag === 'catalogue') reopen = true;
         else if (tag.startsWith('incident:')) changedIncidents.add(tag.slice('incident:'.length));
       }
     },
@@ -338,6 +352,7 @@ function summarise(
 ): ComponentUptime {
   const figures = [...pastDays.figures, today];
   return {
+    past: pastDays.bars,
     days: [
       ...pastDays.bars,
       {
