@@ -15,7 +15,9 @@
 // dropped before every call, as any public write drops it: each timed render reads the database
 // and renders in full (the incident and component pages read the current status too). The last
 // column times the page's own read-model call alone.
-// Both work on a copy of the database in a temporary folder. Exits 1 when a target is missed.
+// Both work on a copy of the database in a temporary folder; this process runs with the server's
+// V8 flags (src/server-args.mjs) so that its renders collect garbage as the server's do. Exits 1
+// when a target is missed.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
