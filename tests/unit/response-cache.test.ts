@@ -158,6 +158,27 @@ describe('the response cache', () => {
     expect(t.cache.peek('/incidents/zzz')).toBeUndefined();
   });
 
+  it('keeps the compressed copies when a render finds the same bytes, and makes new ones when not', async () => {
+    const t = setup();
+    const first = await t.cache.get(t.output('/'));
+    if (!('variants' in first)) throw new Error('not cached');
+    t.advance(31_000);
+    await t.cache.refresh(t.output('/'));
+    const same = t.cache.peek('/');
+    expect(same?.variants.gzip).toBe(first.variants.gzip);
+    expect(same?.renderedAt).toBe(first.renderedAt + 31_000);
+    expect(t.cache.due(same as NonNullable<typeof same>)).toBe(false);
+    t.content.set('/', 'something broke');
+    t.advance(31_000);
+    await t.cache.refresh(t.output('/'));
+    const changed = t.cache.peek('/');
+    expect(changed?.variants.gzip).not.toBe(first.variants.gzip);
+    expect(changed?.hash).not.toBe(first.hash);
+    expect(gunzipSync(changed?.variants.gzip.body ?? Buffer.alloc(0)).toString()).toContain(
+      'something broke',
+    );
+  });
+
   it('renders again in the background once an output is older than the refresh interval', async () => {
     const t = setup();
     await t.text('/');
