@@ -41,6 +41,7 @@ export const incidentsRouter = newRouter()
         status: query.status,
         audience: query.audience,
         since: query.since ? toDate(query.since) : undefined,
+        overdueAt: query.overdue === 'true' ? candor.now() : undefined,
         limit: query.limit,
       });
       return c.json(

@@ -114,6 +114,10 @@ export const incidentListQuery = z.object({
   status: z.enum([...incidentStatuses, 'unresolved']).optional(),
   audience: audience.optional(),
   since: timestamp.optional(),
+  overdue: z.enum(['true', 'false']).optional().meta({
+    description:
+      '`true`: only unresolved incidents whose promised next public update (`next_update_at`) has passed.',
+  }),
   limit: z.coerce.number().int().min(1).max(500).optional(),
 });
 

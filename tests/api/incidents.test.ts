@@ -294,6 +294,30 @@ describe('GET /api/v1/incidents', () => {
     ).toEqual([closed, internal]);
     expect((await h.request('GET', '/api/v1/incidents?status=bogus')).status).toBe(422);
   });
+
+  it('lists the incidents whose promised update has passed with overdue=true', async () => {
+    // SEV-3 promises the next public update within the hour, SEV-1 within 15 minutes.
+    const slow = await declare({ severity: 'sev3' });
+    h.clock.advance(1_000);
+    const fast = await declare({ severity: 'sev1', components: {} });
+    h.clock.advance(1_000);
+    const done = await declare({ severity: 'sev1', components: {} });
+    await update(done, { status: 'resolved', body: 'Done.' });
+    const ids = async (query: string) =>
+      (await h.request('GET', `/api/v1/incidents${query}`)).json.map((i: { id: string }) => i.id);
+    expect(await ids('?overdue=true')).toEqual([]);
+    h.clock.advance(16 * minute);
+    expect(await ids('?overdue=true')).toEqual([fast]);
+    // An update keeps the promise: it sets the next one.
+    await update(fast, { status: 'identified', body: 'Found it.' });
+    expect(await ids('?overdue=true')).toEqual([]);
+    h.clock.advance(45 * minute);
+    expect(await ids('?overdue=true')).toEqual([fast, slow]);
+    expect(await ids('?overdue=false')).toEqual([done, fast, slow]);
+    const wrong = await h.request('GET', '/api/v1/incidents?overdue=yes');
+    expect(wrong.status).toBe(422);
+    expect(JSON.stringify(wrong.json)).toContain('overdue');
+  });
 });
 
 describe('the public "updated" time', () => {

@@ -1,6 +1,6 @@
 // Reads for the authenticated management API: every audience, every field.
 
-import { and, asc, desc, eq, gte, inArray, ne, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lt, ne, type SQL } from 'drizzle-orm';
 import type { Database } from '#db/client.ts';
 import {
   componentGroups,
@@ -40,6 +40,8 @@ export interface IncidentFilter {
   status?: IncidentStatus | 'unresolved' | undefined;
   audience?: Audience | undefined;
   since?: Date | undefined;
+  /** Only unresolved incidents whose promised next public update is past this instant. */
+  overdueAt?: Date | undefined;
   limit?: number | undefined;
 }
 
@@ -82,6 +84,9 @@ export function listIncidents(db: Database, filter: IncidentFilter): Promise<Adm
       status,
       filter.audience ? eq(incidents.audience, filter.audience) : undefined,
       filter.since ? gte(incidents.startedAt, filter.since) : undefined,
+      filter.overdueAt
+        ? and(ne(incidents.status, 'resolved'), lt(incidents.nextUpdateAt, filter.overdueAt))
+        : undefined,
     ),
     filter.limit ?? 100,
   );
