@@ -22,6 +22,7 @@ import { maintenancesRouter } from './maintenances.ts';
 import { problem } from './problem.ts';
 import { statuspageRouter } from './statuspage.ts';
 import { subscribersRouter } from './subscribers.ts';
+import { templatesRouter } from './templates.ts';
 import { tokensRouter } from './tokens.ts';
 import { unsubscribeRouter } from './unsubscribe.ts';
 import { uptimeRouter } from './uptime.ts';
@@ -106,6 +107,7 @@ export function createApp(candor: Candor, options: AppOptions = {}) {
   v1.route('/', subscribersRouter);
   v1.route('/', usersRouter);
   v1.route('/', auditRouter);
+  v1.route('/', templatesRouter);
   v1.route('/', outboxRouter);
   v1.route('/', webhooksRouter);
   v1.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {

@@ -25,6 +25,7 @@ describe('GET /api/v1/openapi.json', () => {
       '/api/v1/subscribers',
       '/api/v1/subscribers.csv',
       '/api/v1/subscribers/{id}',
+      '/api/v1/templates',
       '/api/v1/tokens',
       '/api/v1/tokens/{id}',
       '/api/v1/users',

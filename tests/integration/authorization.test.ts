@@ -167,6 +167,7 @@ const table: Record<string, Row> = {
     expected: scoped('admin', 404),
   },
   'GET /api/v1/audit': { path: fixed('/api/v1/audit'), expected: scoped('admin', 200) },
+  'GET /api/v1/templates': { path: fixed('/api/v1/templates'), expected: scoped('read', 200) },
   // Subscriber addresses are personal data: even reading them takes a write token.
   'GET /api/v1/subscribers': { path: fixed('/api/v1/subscribers'), expected: scoped('write', 200) },
   'POST /api/v1/subscribers': {

@@ -1,13 +1,14 @@
-import type { Content, EmailTemplates } from '#services/content/load-content.ts';
+import type { Content } from '#services/content/load-content.ts';
 import { catalogueSchema, loadContent, siteSchema } from '#services/content/load-content.ts';
 
-/** The project's own email templates, from content/email/ (part of the repository). */
-const emails: EmailTemplates = (await loadContent('content')).emails;
+/** The project's own email and message templates, from content/ (part of the repository). */
+const { emails, templates } = await loadContent('content');
 
 /** A small catalogue made for tests: two groups, an ungrouped component, one internal. */
 export function testContent(overrides: { timeZone?: string } = {}): Content {
   return {
     emails,
+    templates,
     site: siteSchema.parse({
       name: 'Testco',
       time_zone: overrides.timeZone ?? 'Etc/UTC',

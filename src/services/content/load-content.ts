@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { audiences } from '#domain/enums.ts';
 import { isTimeZone } from '#domain/time.ts';
 import { compileTemplate, type Template } from '#render/template.ts';
+import { loadMessageTemplates, type MessageTemplate } from './load-templates.ts';
 
 // Status as code: the site's settings and its component catalogue live in content/ beside the
 // code, reviewed like code. This module reads and validates them; sync-content.ts applies them.
@@ -70,6 +71,8 @@ export interface Content {
   site: SiteContent;
   catalogue: CatalogueContent;
   emails: EmailTemplates;
+  /** The message templates of content/templates/, by file name. */
+  templates: MessageTemplate[];
 }
 
 /** A content file that cannot be used; the message names the file and the field. */
@@ -89,11 +92,24 @@ async function readYaml<T extends z.ZodType>(
   } catch {
     throw new ContentError(`${path}: cannot be read (is CONTENT_DIR right?)`);
   }
+  return parseYaml(path, text, schema);
+}
+
+/**
+ * YAML text checked against a schema; errors name the file, the line (counted from
+ * `firstLine`, where the text begins in its file) and the field.
+ */
+export function parseYaml<T extends z.ZodType>(
+  path: string,
+  text: string,
+  schema: T,
+  firstLine = 1,
+): z.output<T> {
   const document = parseDocument(text, { prettyErrors: false });
   const [syntaxError] = document.errors;
   if (syntaxError) {
-    const line = syntaxError.linePos?.[0]?.line;
-    throw new ContentError(`${path}${line ? `:${line}` : ''}: ${syntaxError.message}`);
+    const line = text.slice(0, syntaxError.pos[0]).split('\n').length + firstLine - 1;
+    throw new ContentError(`${path}:${line}: ${syntaxError.message}`);
   }
   const parsed = schema.safeParse(document.toJS() ?? {});
   if (!parsed.success) {
@@ -110,12 +126,16 @@ function formatPath(path: readonly PropertyKey[]): string {
     .join('');
 }
 
-/** Reads and validates content/site.yaml, content/components.yaml and content/email/. */
+/**
+ * Reads and validates content/site.yaml, content/components.yaml, content/email/ and
+ * content/templates/.
+ */
 export async function loadContent(dir: string): Promise<Content> {
   return {
     site: await readYaml(dir, 'site.yaml', siteSchema),
     catalogue: await readYaml(dir, 'components.yaml', catalogueSchema),
     emails: await loadEmailTemplates(dir),
+    templates: await loadMessageTemplates(dir),
   };
 }
 
