@@ -1,11 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { audiences } from '#domain/enums.ts';
 import { isTimeZone } from '#domain/time.ts';
 import { compileTemplate, type Template } from '#render/template.ts';
 import { loadMessageTemplates, type MessageTemplate } from './load-templates.ts';
+import { ContentError, parseYaml } from './parse-yaml.ts';
+
+export { ContentError };
 
 // Status as code: the site's settings and its component catalogue live in content/ beside the
 // code, reviewed like code. This module reads and validates them; sync-content.ts applies them.
@@ -75,11 +77,6 @@ export interface Content {
   templates: MessageTemplate[];
 }
 
-/** A content file that cannot be used; the message names the file and the field. */
-export class ContentError extends Error {
-  override name = 'ContentError';
-}
-
 async function readYaml<T extends z.ZodType>(
   dir: string,
   file: string,
@@ -93,37 +90,6 @@ async function readYaml<T extends z.ZodType>(
     throw new ContentError(`${path}: cannot be read (is CONTENT_DIR right?)`);
   }
   return parseYaml(path, text, schema);
-}
-
-/**
- * YAML text checked against a schema; errors name the file, the line (counted from
- * `firstLine`, where the text begins in its file) and the field.
- */
-export function parseYaml<T extends z.ZodType>(
-  path: string,
-  text: string,
-  schema: T,
-  firstLine = 1,
-): z.output<T> {
-  const document = parseDocument(text, { prettyErrors: false });
-  const [syntaxError] = document.errors;
-  if (syntaxError) {
-    const line = text.slice(0, syntaxError.pos[0]).split('\n').length + firstLine - 1;
-    throw new ContentError(`${path}:${line}: ${syntaxError.message}`);
-  }
-  const parsed = schema.safeParse(document.toJS() ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue?.path.length ? formatPath(issue.path) : '(top level)';
-    throw new ContentError(`${path}: ${field}: ${issue?.message ?? 'invalid'}`);
-  }
-  return parsed.data;
-}
-
-function formatPath(path: readonly PropertyKey[]): string {
-  return path
-    .map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i ? '.' : ''}${String(part)}`))
-    .join('');
 }
 
 /**

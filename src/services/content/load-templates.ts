@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { type Audience, audiences, type IncidentStatus, incidentStatuses } from '#domain/enums.ts';
 import { compileTemplate, type Template, TemplateError } from '#render/template.ts';
-import { ContentError, parseYaml } from './load-content.ts';
+import { ContentError, parseYaml } from './parse-yaml.ts';
 
 // Message templates: the first words of an incident update, written calmly in advance by the
 // people who will need them in a hurry. One Markdown file each in content/templates/, with front

@@ -1,4 +1,5 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Executor } from '#db/client.ts';
 import {
   components,
@@ -135,28 +136,12 @@ export async function loadUpdatesForEmail(
       ),
     );
   // The public components of every event, one query per kind (not one per event).
-  const incidentLinks = groupBy(
-    incidentRows.length === 0
-      ? []
-      : await tx
-          .select({
-            parentId: incidentComponents.incidentId,
-            id: components.id,
-            name: components.name,
-            status: components.status,
-          })
-          .from(incidentComponents)
-          .innerJoin(components, eq(components.id, incidentComponents.componentId))
-          .where(
-            and(
-              inArray(
-                incidentComponents.incidentId,
-                incidentRows.map((row) => row.incident.id),
-              ),
-              eq(components.audience, 'public'),
-            ),
-          ),
-    (row) => row.parentId,
+  const incidentLinks = await publicComponentsOf(
+    tx,
+    incidentComponents,
+    incidentComponents.incidentId,
+    incidentComponents.componentId,
+    incidentRows.map((row) => row.incident.id),
   );
   for (const { update, incident } of incidentRows) {
     const linked = incidentLinks.get(incident.id) ?? [];
@@ -176,28 +161,12 @@ export async function loadUpdatesForEmail(
         eq(maintenances.audience, 'public'),
       ),
     );
-  const maintenanceLinks = groupBy(
-    maintenanceRows.length === 0
-      ? []
-      : await tx
-          .select({
-            parentId: maintenanceComponents.maintenanceId,
-            id: components.id,
-            name: components.name,
-            status: components.status,
-          })
-          .from(maintenanceComponents)
-          .innerJoin(components, eq(components.id, maintenanceComponents.componentId))
-          .where(
-            and(
-              inArray(
-                maintenanceComponents.maintenanceId,
-                maintenanceRows.map((row) => row.maintenance.id),
-              ),
-              eq(components.audience, 'public'),
-            ),
-          ),
-    (row) => row.parentId,
+  const maintenanceLinks = await publicComponentsOf(
+    tx,
+    maintenanceComponents,
+    maintenanceComponents.maintenanceId,
+    maintenanceComponents.componentId,
+    maintenanceRows.map((row) => row.maintenance.id),
   );
   for (const { update, maintenance } of maintenanceRows) {
     const linked = maintenanceLinks.get(maintenance.id) ?? [];
@@ -207,6 +176,29 @@ export async function loadUpdatesForEmail(
     );
   }
   return events;
+}
+
+/** The public components linked to each of `parentIds` (incidents or maintenances), by parent. */
+async function publicComponentsOf(
+  tx: Executor,
+  links: typeof incidentComponents | typeof maintenanceComponents,
+  parentId: SQLiteColumn,
+  componentId: SQLiteColumn,
+  parentIds: string[],
+) {
+  if (parentIds.length === 0)
+    return new Map<string, { id: string; name: string; status: ComponentStatus }[]>();
+  const rows = await tx
+    .select({
+      parentId: sql<string>`${parentId}`,
+      id: components.id,
+      name: components.name,
+      status: components.status,
+    })
+    .from(links)
+    .innerJoin(components, eq(components.id, componentId))
+    .where(and(inArray(parentId, parentIds), eq(components.audience, 'public')));
+  return groupBy(rows, (row) => row.parentId);
 }
 
 /**

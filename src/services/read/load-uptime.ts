@@ -9,20 +9,10 @@ import {
 } from '#db/schema/index.ts';
 import type { ComponentStatus } from '#domain/enums.ts';
 import { addDays } from '#domain/time.ts';
-import { type DayFigure, type DayWindow, dayWindow } from '#domain/uptime.ts';
+import type { DayFigure, DayWindow } from '#domain/uptime.ts';
 
 /** How many days the bars show. */
 export const barDays = 90;
-
-/** The bars' days, with the first one and the instant it begins. */
-export function uptimeWindow(now: Date, timeZone: string) {
-  const window = dayWindow(now, barDays, timeZone);
-  return {
-    window,
-    firstDay: window.days[0] as string,
-    start: new Date(window.bounds[0] as number),
-  };
-}
 
 /** When a public incident ran and which components it named. */
 export interface IncidentSpan {
@@ -34,7 +24,7 @@ export interface IncidentSpan {
 /**
  * What the bars are computed from: the daily rollup of closed intervals, each component's open
  * interval, and the public incidents that may touch the window. Rows outside the current window
- * may be present; `uptimeFrom` ignores them.
+ * may be present; the uptime store ignores them.
  */
 export interface UptimeInputs {
   /** By component, then by day. */
@@ -133,17 +123,12 @@ export async function readIncidentSpans(
   return spans;
 }
 
-/** Reads all the inputs of the current window. */
-export async function readUptimeInputs(
-  db: Database,
-  now: Date,
-  timeZone: string,
-): Promise<UptimeInputs> {
-  const window = uptimeWindow(now, timeZone);
+/** Reads all the inputs of a window. */
+export async function readUptimeInputs(db: Database, window: DayWindow): Promise<UptimeInputs> {
   return {
-    closed: await readClosedDays(db, window.window),
+    closed: await readClosedDays(db, window),
     open: await readOpenIntervals(db),
-    incidents: await readIncidentSpans(db, window.start),
+    incidents: await readIncidentSpans(db, new Date(window.bounds[0] as number)),
   };
 }
 

@@ -7,6 +7,7 @@ import {
   dailyFigures,
   dayIndexAt,
   dayWindow,
+  type StatusInterval,
   uptimePercent,
 } from '#domain/uptime.ts';
 import type { ChangeTag } from '../context.ts';
@@ -87,7 +88,7 @@ export function createUptimeStore(db: Database, timeZone: string) {
     changedIncidents.clear();
     try {
       if (all || !inputs) {
-        inputs = await readUptimeInputs(db, now, timeZone);
+        inputs = await readUptimeInputs(db, windowOf(now));
         generation++;
         past.clear();
         pastIncidents = null;
@@ -188,15 +189,18 @@ export function createUptimeStore(db: Database, timeZone: string) {
       }
       const incidentsToday = incidentDays(todaysSpans.spans, today, now);
 
+      const openInterval = (id: string): StatusInterval | null => {
+        const interval = data.open.get(id);
+        return interval ? { status: interval.status, start: interval.startedAt, end: null } : null;
+      };
       const componentPast = (id: string): PastDays => {
         const key = `${windowKey}:${versions.get(id) ?? 0}`;
         const kept = past.get(id);
         if (kept?.key === key) return kept;
-        const interval = data.open.get(id);
         const figures = dailyFigures({
           window: before,
           closed: data.closed.get(id)?.values() ?? [],
-          open: interval ? { status: interval.status, start: interval.startedAt, end: null } : null,
+          open: openInterval(id),
           now: startOfToday,
         });
         const incidents = incidentsBefore().get(id);
@@ -206,12 +210,11 @@ export function createUptimeStore(db: Database, timeZone: string) {
       };
       const todayDay = today.days[0] as string;
       const componentToday = (id: string): DayFigure => {
-        const interval = data.open.get(id);
         const closedToday = data.closed.get(id)?.get(todayDay);
         return dailyFigures({
           window: today,
           closed: closedToday ? [closedToday] : [],
-          open: interval ? { status: interval.status, start: interval.startedAt, end: null } : null,
+          open: openInterval(id),
           now,
         })[0] as DayFigure;
       };
