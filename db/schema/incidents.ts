@@ -2,6 +2,8 @@ import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import type { ComponentChange } from '../../src/domain/changes.ts';
 import {
+  actionItemPriorities,
+  actionItemStatuses,
   audiences,
   impacts,
   incidentStatuses,
@@ -68,6 +70,8 @@ export const incidentUpdates = sqliteTable(
     nextUpdateAt: instant('next_update_at'),
     author: text('author').notNull(),
     displayAt: instant('display_at').notNull(),
+    /** When its text was last corrected; the earlier text is in the audit log. */
+    editedAt: instant('edited_at'),
     ...timestamps,
   },
   (table) => [index('incident_updates_incident_display').on(table.incidentId, table.displayAt)],
@@ -87,5 +91,49 @@ export const incidentComponents = sqliteTable(
   (table) => [
     primaryKey({ columns: [table.incidentId, table.componentId] }),
     index('incident_components_component').on(table.componentId),
+  ],
+);
+
+/**
+ * The post-incident review, one per incident, in Markdown: a public part (shown with the incident
+ * once published) and an internal part (never outside).
+ */
+export const postmortems = sqliteTable('postmortems', {
+  incidentId: text('incident_id')
+    .primaryKey()
+    .references(() => incidents.id, { onDelete: 'cascade' }),
+  publicBody: text('public_body').notNull().default(''),
+  internalBody: text('internal_body').notNull().default(''),
+  published: integer('published', { mode: 'boolean' }).notNull().default(false),
+  /** When it was first published; kept through unpublishing, so a republished one keeps its date. */
+  publishedAt: instant('published_at'),
+  author: text('author').notNull(),
+  ...timestamps,
+});
+
+/** What the review decided to change, seen through to the end by its owner. */
+export const actionItems = sqliteTable(
+  'action_items',
+  {
+    id: text('id').primaryKey(),
+    incidentId: text('incident_id')
+      .notNull()
+      .references(() => incidents.id, { onDelete: 'cascade' }),
+    title: text('title').notNull(),
+    /** Free text: a person, a team, a handle. */
+    owner: text('owner').notNull(),
+    priority: text('priority', { enum: actionItemPriorities }).notNull(),
+    dueAt: instant('due_at'),
+    status: text('status', { enum: actionItemStatuses }).notNull(),
+    /** How completion is (or was) checked: a link, a test, a drill. */
+    verification: text('verification'),
+    closedAt: instant('closed_at'),
+    ...timestamps,
+  },
+  (table) => [
+    index('action_items_incident').on(table.incidentId),
+    index('action_items_open_due')
+      .on(table.dueAt)
+      .where(sql`${table.status} in ('open', 'in_progress')`),
   ],
 );

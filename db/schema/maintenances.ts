@@ -21,6 +21,9 @@ export const maintenances = sqliteTable(
     startedAt: instant('started_at'),
     verifyingAt: instant('verifying_at'),
     completedAt: instant('completed_at'),
+    cancelledAt: instant('cancelled_at'),
+    /** When subscribers were reminded that it is about to begin (once). */
+    remindedAt: instant('reminded_at'),
     ...timestamps,
   },
   (table) => [

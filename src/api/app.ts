@@ -20,6 +20,7 @@ import { incidentsRouter } from './incidents.ts';
 import { internalFeedsRouter } from './internal-feeds.ts';
 import { maintenancesRouter } from './maintenances.ts';
 import { problem } from './problem.ts';
+import { reviewsRouter } from './reviews.ts';
 import { statuspageRouter } from './statuspage.ts';
 import { subscribersRouter } from './subscribers.ts';
 import { templatesRouter } from './templates.ts';
@@ -83,6 +84,10 @@ export function createApp(candor: Candor, options: AppOptions = {}) {
   ]) {
     app.use(path, requireScope('admin'));
   }
+  // Deleting an incident erases history: only admins may.
+  app.use('/api/v1/incidents/:id', async (c, next) =>
+    c.req.method === 'DELETE' ? requireScope('admin')(c, next) : next(),
+  );
   // Subscriber addresses are personal data: even reading them takes a write token.
   for (const path of [
     '/api/v1/subscribers',
@@ -108,6 +113,7 @@ export function createApp(candor: Candor, options: AppOptions = {}) {
   v1.route('/', usersRouter);
   v1.route('/', auditRouter);
   v1.route('/', templatesRouter);
+  v1.route('/', reviewsRouter);
   v1.route('/', outboxRouter);
   v1.route('/', webhooksRouter);
   v1.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {

@@ -1,20 +1,26 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { addIncidentUpdate } from '#services/incidents/add-incident-update.ts';
+import { correctIncidentUpdate } from '#services/incidents/correct-update.ts';
 import { createIncident } from '#services/incidents/create-incident.ts';
+import { deleteIncident } from '#services/incidents/delete-incident.ts';
 import { updateIncident } from '#services/incidents/update-incident.ts';
 import { getIncident, listIncidents } from '#services/read/load-admin.ts';
 import { newRouter } from './router.ts';
 import { authProblems, bearer, json, jsonBody, readProblems, writeProblems } from './routes.ts';
 import {
+  correctIncidentUpdateBody,
   created,
   createIncidentBody,
   createIncidentUpdateBody,
   idParam,
   incidentListQuery,
   incidentOut,
+  incidentUpdateOut,
+  reopenIncidentBody,
   toDate,
   toDateOrNull,
   updateIncidentBody,
+  updateParams,
 } from './schemas.ts';
 import { incidentOutput } from './serialize.ts';
 
@@ -163,5 +169,78 @@ export const incidentsRouter = newRouter()
         },
       );
       return c.json(result, 201);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'patch',
+      path: '/incidents/{id}/updates/{updateId}',
+      tags,
+      security: bearer,
+      summary: 'Correct the text of a published update',
+      description:
+        'The update is marked edited (`edited_at`) wherever it shows; the earlier text is kept in the audit log. No email is sent again.',
+      request: { params: updateParams, ...jsonBody(correctIncidentUpdateBody) },
+      responses: { 200: json(incidentUpdateOut, 'The update as corrected'), ...writeProblems },
+    }),
+    async (c) => {
+      const { id, updateId } = c.req.valid('param');
+      const candor = c.get('candor');
+      await correctIncidentUpdate(candor.context(c.get('principal').actor), id, updateId, {
+        body: c.req.valid('json').body,
+      });
+      const incident = incidentOutput(await getIncident(candor.db, id), candor.site.siteUrl);
+      const update = incident.updates.find((u) => u.id === updateId);
+      if (!update) throw new Error(`update ${updateId} vanished after its correction`);
+      return c.json(update, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/incidents/{id}/reopen',
+      tags,
+      security: bearer,
+      summary: 'Reopen a resolved incident',
+      description:
+        'Posts the update that moves it back (investigating unless told otherwise); a new review deadline follows the next resolution. 409 when the incident is not resolved.',
+      request: { params: idParam, ...jsonBody(reopenIncidentBody) },
+      responses: { 201: json(created, 'Reopened; the id is the update’s'), ...writeProblems },
+    }),
+    async (c) => {
+      const input = c.req.valid('json');
+      const result = await addIncidentUpdate(
+        c.get('candor').context(c.get('principal').actor),
+        c.req.valid('param').id,
+        {
+          status: input.status ?? 'investigating',
+          body: input.body,
+          components: input.components,
+          notify: input.notify,
+          nextUpdateAt: toDateOrNull(input.next_update_at),
+          reopen: true,
+        },
+      );
+      return c.json(result, 201);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'delete',
+      path: '/incidents/{id}',
+      tags,
+      security: bearer,
+      summary: 'Delete an incident declared by mistake (admin scope)',
+      description:
+        'Removes it with its timeline, postmortem and action items; components it still held go back to their resting status. The audit log keeps what was deleted.',
+      request: { params: idParam },
+      responses: { 204: { description: 'Deleted' }, ...readProblems },
+    }),
+    async (c) => {
+      await deleteIncident(
+        c.get('candor').context(c.get('principal').actor),
+        c.req.valid('param').id,
+      );
+      return c.body(null, 204);
     },
   );

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import {
+  actionItemPriorities,
+  actionItemStatuses,
   audiences,
   componentStatuses,
   impacts,
@@ -110,6 +112,105 @@ export const createIncidentUpdateBody = z
   })
   .meta({ id: 'CreateIncidentUpdate' });
 
+export const updateParams = z.object({
+  id: idParam.shape.id,
+  updateId: z
+    .string()
+    .min(1)
+    .max(64)
+    .meta({ param: { name: 'updateId', in: 'path' }, example: 'p31zjtct2jer' }),
+});
+
+export const correctIncidentUpdateBody = z
+  .strictObject({ body })
+  .meta({ id: 'CorrectIncidentUpdate', description: 'The corrected text, Markdown.' });
+
+export const reopenIncidentBody = z
+  .strictObject({
+    status: z.enum(['investigating', 'identified', 'monitoring']).optional(),
+    body,
+    components: componentStatusMap.optional(),
+    notify: z.boolean().optional(),
+    next_update_at: timestamp.nullable().optional(),
+  })
+  .meta({
+    id: 'ReopenIncident',
+    description: 'The update that reopens the incident; status defaults to investigating.',
+  });
+
+const markdown = z.string().max(100_000);
+export const postmortemBody = z
+  .strictObject({
+    public_body: markdown.meta({ description: 'Markdown shown with the incident once published.' }),
+    internal_body: markdown.meta({ description: 'Markdown for employees only.' }),
+    published: z.boolean(),
+  })
+  .meta({ id: 'PutPostmortem' });
+
+export const postmortemOut = z
+  .object({
+    incident_id: z.string(),
+    public_body: z.string(),
+    internal_body: z.string(),
+    published: z.boolean(),
+    published_at: timestamp.nullable(),
+    author: z.string(),
+    created_at: timestamp,
+    updated_at: timestamp,
+  })
+  .meta({ id: 'Postmortem' });
+
+const owner = z.string().trim().min(1).max(200);
+export const createActionItemBody = z
+  .strictObject({
+    title,
+    owner: owner.meta({ description: 'Free text: a person, a team, a handle.' }),
+    priority: z.enum(actionItemPriorities),
+    due_at: timestamp.nullable().optional(),
+  })
+  .meta({ id: 'CreateActionItem' });
+
+export const updateActionItemBody = z
+  .strictObject({
+    status: z.enum(actionItemStatuses).optional(),
+    verification: z
+      .string()
+      .trim()
+      .max(2000)
+      .nullable()
+      .optional()
+      .meta({ description: 'How completion is checked: a link, a test, a drill.' }),
+    title: title.optional(),
+    owner: owner.optional(),
+    priority: z.enum(actionItemPriorities).optional(),
+    due_at: timestamp.nullable().optional(),
+  })
+  .meta({ id: 'UpdateActionItem' });
+
+export const actionItemListQuery = z.object({
+  status: z.enum([...actionItemStatuses, 'unfinished']).optional(),
+  overdue: z.enum(['true', 'false']).optional().meta({
+    description: '`true`: only unfinished items whose due date has passed.',
+  }),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+});
+
+export const actionItemOut = z
+  .object({
+    id: z.string(),
+    incident_id: z.string(),
+    title: z.string(),
+    owner: z.string(),
+    priority: z.enum(actionItemPriorities),
+    due_at: timestamp.nullable(),
+    status: z.enum(actionItemStatuses),
+    verification: z.string().nullable(),
+    closed_at: timestamp.nullable(),
+    created_at: timestamp,
+    updated_at: timestamp,
+  })
+  .meta({ id: 'ActionItem' });
+
 export const incidentListQuery = z.object({
   status: z.enum([...incidentStatuses, 'unresolved']).optional(),
   audience: audience.optional(),
@@ -203,6 +304,7 @@ export const incidentUpdateOut = z
     next_update_at: timestamp.nullable(),
     author: z.string(),
     display_at: timestamp,
+    edited_at: timestamp.nullable().meta({ description: 'When its text was last corrected.' }),
     created_at: timestamp,
   })
   .meta({ id: 'IncidentUpdate' });
@@ -246,6 +348,7 @@ export const maintenanceOut = z
     auto_transition: z.boolean(),
     started_at: timestamp.nullable(),
     completed_at: timestamp.nullable(),
+    cancelled_at: timestamp.nullable(),
     components: z.array(z.string()),
     updates: z.array(
       z.object({

@@ -1,3 +1,4 @@
+import type { actionItems, postmortems } from '#db/schema/index.ts';
 import type { AdminComponent, AdminIncident, AdminMaintenance } from '#services/read/load-admin.ts';
 
 // Management API output: snake_case, UTC ISO timestamps. Pure mappings from admin read rows.
@@ -60,6 +61,7 @@ export function incidentOutput(row: AdminIncident, siteUrl: string) {
       next_update_at: isoOrNull(update.nextUpdateAt),
       author: update.author,
       display_at: iso(update.displayAt),
+      edited_at: isoOrNull(update.editedAt),
       created_at: iso(update.createdAt),
     })),
     url: `${siteUrl}/incidents/${row.id}`,
@@ -79,6 +81,7 @@ export function maintenanceOutput(row: AdminMaintenance) {
     auto_transition: row.autoTransition,
     started_at: isoOrNull(row.startedAt),
     completed_at: isoOrNull(row.completedAt),
+    cancelled_at: isoOrNull(row.cancelledAt),
     components: row.componentIds,
     updates: row.updates.map((update) => ({
       id: update.id,
@@ -88,6 +91,35 @@ export function maintenanceOutput(row: AdminMaintenance) {
       notify: update.notify,
       display_at: iso(update.displayAt),
     })),
+    created_at: iso(row.createdAt),
+    updated_at: iso(row.updatedAt),
+  };
+}
+
+export function postmortemOutput(row: typeof postmortems.$inferSelect) {
+  return {
+    incident_id: row.incidentId,
+    public_body: row.publicBody,
+    internal_body: row.internalBody,
+    published: row.published,
+    published_at: isoOrNull(row.publishedAt),
+    author: row.author,
+    created_at: iso(row.createdAt),
+    updated_at: iso(row.updatedAt),
+  };
+}
+
+export function actionItemOutput(row: typeof actionItems.$inferSelect) {
+  return {
+    id: row.id,
+    incident_id: row.incidentId,
+    title: row.title,
+    owner: row.owner,
+    priority: row.priority,
+    due_at: isoOrNull(row.dueAt),
+    status: row.status,
+    verification: row.verification,
+    closed_at: isoOrNull(row.closedAt),
     created_at: iso(row.createdAt),
     updated_at: iso(row.updatedAt),
   };

@@ -15,7 +15,14 @@ export type ComponentStatus = (typeof componentStatuses)[number];
 export const incidentStatuses = ['investigating', 'identified', 'monitoring', 'resolved'] as const;
 export type IncidentStatus = (typeof incidentStatuses)[number];
 
-export const maintenanceStatuses = ['scheduled', 'in_progress', 'verifying', 'completed'] as const;
+/** `cancelled`: called off before it began; it leaves every public list. */
+export const maintenanceStatuses = [
+  'scheduled',
+  'in_progress',
+  'verifying',
+  'completed',
+  'cancelled',
+] as const;
 export type MaintenanceStatus = (typeof maintenanceStatuses)[number];
 
 /** What the public sees of an incident's gravity, mildest first. */
@@ -44,6 +51,12 @@ export type Audience = (typeof audiences)[number];
 /** Statuspage's `status.indicator`, mildest first. */
 export const indicators = ['none', 'maintenance', 'minor', 'major', 'critical'] as const;
 export type Indicator = (typeof indicators)[number];
+
+export const actionItemPriorities = ['low', 'medium', 'high', 'critical'] as const;
+export type ActionItemPriority = (typeof actionItemPriorities)[number];
+
+export const actionItemStatuses = ['open', 'in_progress', 'done', 'wont_do'] as const;
+export type ActionItemStatus = (typeof actionItemStatuses)[number];
 
 export const tokenScopes = ['read', 'write', 'admin'] as const;
 export type TokenScope = (typeof tokenScopes)[number];

@@ -10,15 +10,17 @@ export function canMoveIncident(from: IncidentStatus, to: IncidentStatus): boole
 }
 
 const maintenanceMoves: Record<MaintenanceStatus, readonly MaintenanceStatus[]> = {
-  scheduled: ['scheduled', 'in_progress', 'completed'],
+  scheduled: ['scheduled', 'in_progress', 'completed', 'cancelled'],
   in_progress: ['in_progress', 'verifying', 'completed'],
   verifying: ['verifying', 'in_progress', 'completed'],
   completed: ['completed'],
+  cancelled: ['cancelled'],
 };
 
 /**
  * A maintenance runs forwards: scheduled → in progress ⇄ verifying → completed. Completing a
- * scheduled one directly ends it early (nothing ran).
+ * scheduled one directly ends it early (nothing ran); only a scheduled one can be cancelled (one
+ * that runs is completed early instead, so its timeline says what happened).
  */
 export function canMoveMaintenance(from: MaintenanceStatus, to: MaintenanceStatus): boolean {
   return maintenanceMoves[from].includes(to);
@@ -60,6 +62,21 @@ const reviewDays: Record<Severity, number> = { sev1: 1, sev2: 3, sev3: 7, sev4: 
  */
 export function reviewDueAt(severity: Severity, resolvedAt: Date): Date {
   return new Date(resolvedAt.getTime() + reviewDays[severity] * 86_400_000);
+}
+
+/**
+ * Where an incident's review stands: not due before the incident is resolved, done once its
+ * postmortem is published, overdue after the severity's deadline.
+ */
+export function reviewState(
+  incident: { severity: Severity; resolvedAt: Date | null },
+  published: boolean,
+  now: Date,
+): { dueAt: Date | null; state: 'not_due' | 'done' | 'due' | 'overdue' } {
+  if (!incident.resolvedAt) return { dueAt: null, state: 'not_due' };
+  const dueAt = reviewDueAt(incident.severity, incident.resolvedAt);
+  if (published) return { dueAt, state: 'done' };
+  return { dueAt, state: dueAt.getTime() < now.getTime() ? 'overdue' : 'due' };
 }
 
 /** Whether a promised next update has passed without one. */

@@ -70,6 +70,10 @@ function entryUpdated(event: FeedEvent): Date {
       if (!max || date.getTime() > max.getTime()) max = date;
     }
   }
+  if (event.kind === 'incident' && event.postmortem) {
+    const at = event.postmortem.updatedAt;
+    if (!max || at.getTime() > max.getTime()) max = at;
+  }
   return max ?? eventDate(event);
 }
 
@@ -144,7 +148,11 @@ function statusLabel(event: FeedEvent, status: string): string {
 }
 
 /** One update's paragraph. The body's first Markdown paragraph joins the label's, as on Statuspage. */
-function updateHtml(label: string, update: PublicUpdate<string>, timeZone: string): string {
+function updateHtml(
+  label: string,
+  update: Pick<PublicUpdate<string>, 'body' | 'displayAt'>,
+  timeZone: string,
+): string {
   const head = `<p><small>${feedDate(update.displayAt, timeZone)}</small><br><strong>${escapeMarkup(label)}</strong> - `;
   const body = markdownToHtml(update.body);
   // The sanitiser writes `<p>` without attributes and never nests paragraphs, so the first
@@ -163,6 +171,11 @@ export function entryHtml(event: FeedEvent, timeZone: string): string {
     html.push(
       `<p><strong>THIS IS A SCHEDULED EVENT ${feedDate(event.scheduledFor, timeZone)} &nbsp;-&nbsp; ${feedDate(event.scheduledUntil, timeZone)}</strong></p>`,
     );
+  }
+  // A published postmortem comes first, as the newest word on the incident.
+  if (event.kind === 'incident' && event.postmortem) {
+    const { body, publishedAt } = event.postmortem;
+    html.push(updateHtml('Postmortem', { body, displayAt: publishedAt }, timeZone));
   }
   // Newest first; an update that kept the status of the one before it is labelled `Update`.
   event.updates.forEach((update, index) => {

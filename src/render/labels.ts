@@ -29,6 +29,7 @@ export const maintenanceStatusLabels: Record<MaintenanceStatus, string> = {
   in_progress: 'In progress',
   verifying: 'Verifying',
   completed: 'Completed',
+  cancelled: 'Cancelled',
 };
 
 export const impactLabels: Record<Impact, string> = {

@@ -13,12 +13,18 @@ describe('GET /api/v1/openapi.json', () => {
     expect(status).toBe(200);
     expect(json.openapi).toBe('3.1.0');
     expect(Object.keys(json.paths).sort()).toEqual([
+      '/api/v1/action-items',
+      '/api/v1/action-items/{id}',
       '/api/v1/audit',
       '/api/v1/components',
       '/api/v1/components/{id}',
       '/api/v1/incidents',
       '/api/v1/incidents/{id}',
+      '/api/v1/incidents/{id}/action-items',
+      '/api/v1/incidents/{id}/postmortem',
+      '/api/v1/incidents/{id}/reopen',
       '/api/v1/incidents/{id}/updates',
+      '/api/v1/incidents/{id}/updates/{updateId}',
       '/api/v1/maintenances',
       '/api/v1/maintenances/{id}',
       '/api/v1/outbox',

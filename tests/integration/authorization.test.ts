@@ -137,6 +137,43 @@ const table: Record<string, Row> = {
     path: fixed('/api/v1/incidents/none/updates'),
     expected: scoped('write', [404, 422]),
   },
+  'PATCH /api/v1/incidents/:id/updates/:updateId': {
+    path: fixed('/api/v1/incidents/none/updates/none'),
+    expected: scoped('write', [404, 422]),
+  },
+  'POST /api/v1/incidents/:id/reopen': {
+    path: fixed('/api/v1/incidents/none/reopen'),
+    expected: scoped('write', [404, 422]),
+  },
+  // Deleting an incident erases history: admins only.
+  'DELETE /api/v1/incidents/:id': {
+    path: fixed('/api/v1/incidents/none'),
+    expected: scoped('admin', 404),
+  },
+  'GET /api/v1/incidents/:id/postmortem': {
+    path: fixed('/api/v1/incidents/none/postmortem'),
+    expected: scoped('read', 404),
+  },
+  'PUT /api/v1/incidents/:id/postmortem': {
+    path: fixed('/api/v1/incidents/none/postmortem'),
+    expected: scoped('write', [404, 422]),
+  },
+  'GET /api/v1/incidents/:id/action-items': {
+    path: fixed('/api/v1/incidents/none/action-items'),
+    expected: scoped('read', 404),
+  },
+  'POST /api/v1/incidents/:id/action-items': {
+    path: fixed('/api/v1/incidents/none/action-items'),
+    expected: scoped('write', [404, 422]),
+  },
+  'GET /api/v1/action-items': {
+    path: fixed('/api/v1/action-items'),
+    expected: scoped('read', 200),
+  },
+  'PATCH /api/v1/action-items/:id': {
+    path: fixed('/api/v1/action-items/none'),
+    expected: scoped('write', [404, 422]),
+  },
   'GET /api/v1/maintenances': {
     path: fixed('/api/v1/maintenances'),
     expected: scoped('read', 200),

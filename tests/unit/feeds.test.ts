@@ -43,6 +43,7 @@ function updates<S>(specs: UpdateSpec<S>[]): PublicUpdate<S>[] {
       updatedAt: new Date(at),
       notified: false,
       componentChanges: [],
+      editedAt: null,
     }))
     .reverse();
 }
@@ -67,6 +68,7 @@ function incident(
     monitoringAt: null,
     resolvedAt: null,
     nextUpdateAt: null,
+    postmortem: null,
     updates: list,
     componentIds: [],
     ...overrides,

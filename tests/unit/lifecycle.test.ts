@@ -7,6 +7,7 @@ import {
   isOverdue,
   maintenanceIsActive,
   reviewDueAt,
+  reviewState,
 } from '#domain/lifecycle.ts';
 
 describe('canMoveIncident', () => {
@@ -24,10 +25,11 @@ describe('canMoveIncident', () => {
 
 describe('canMoveMaintenance', () => {
   const allowed: Record<MaintenanceStatus, MaintenanceStatus[]> = {
-    scheduled: ['scheduled', 'in_progress', 'completed'],
+    scheduled: ['scheduled', 'in_progress', 'completed', 'cancelled'],
     in_progress: ['in_progress', 'verifying', 'completed'],
     verifying: ['verifying', 'in_progress', 'completed'],
     completed: ['completed'],
+    cancelled: ['cancelled'],
   };
   for (const from of maintenanceStatuses) {
     for (const to of maintenanceStatuses) {
@@ -78,5 +80,25 @@ describe('reviewDueAt and isOverdue', () => {
       false,
     );
     expect(isOverdue(null, new Date())).toBe(false);
+  });
+});
+
+describe('reviewState', () => {
+  const resolvedAt = new Date('2026-01-01T00:00:00.000Z');
+  const at = (iso: string) => new Date(iso);
+  it('is not due while the incident is open', () => {
+    expect(reviewState({ severity: 'sev1', resolvedAt: null }, false, resolvedAt)).toEqual({
+      dueAt: null,
+      state: 'not_due',
+    });
+  });
+  it('is due until the deadline, then overdue, and done once published', () => {
+    const sev2 = { severity: 'sev2' as const, resolvedAt };
+    expect(reviewState(sev2, false, at('2026-01-03T23:59:59Z')).state).toBe('due');
+    expect(reviewState(sev2, false, at('2026-01-04T00:00:01Z')).state).toBe('overdue');
+    expect(reviewState(sev2, true, at('2026-02-01T00:00:00Z'))).toEqual({
+      dueAt: at('2026-01-04T00:00:00Z'),
+      state: 'done',
+    });
   });
 });

@@ -20,11 +20,21 @@ export async function enqueueUpdateNotifications(
     updateId: string;
     componentIds: readonly string[];
     now: Date;
+    /**
+     * Only the subscribers already emailed about this maintenance (a cancellation goes to those
+     * who were told of it, whatever their choice of components is now).
+     */
+    toldOfMaintenance?: string;
   },
   chunkSize = chunk,
 ): Promise<number> {
-  const touched =
-    input.componentIds.length === 0
+  const touched = input.toldOfMaintenance
+    ? sql`subscribers.id IN (
+        SELECT notifications.subscriber_id FROM notifications
+        JOIN maintenance_updates ON maintenance_updates.id = notifications.update_id
+        WHERE maintenance_updates.maintenance_id = ${input.toldOfMaintenance}
+          AND notifications.state IN ('queued', 'batched', 'sent'))`
+    : input.componentIds.length === 0
       ? sql`1`
       : sql`(subscribers.component_ids IS NULL OR EXISTS (
           SELECT 1 FROM json_each(subscribers.component_ids)

@@ -25,6 +25,8 @@ export interface AddIncidentUpdateInput {
   notify?: boolean | undefined;
   /** When the next public update is promised; defaults from the severity's cadence. */
   nextUpdateAt?: Date | null | undefined;
+  /** Reopen a resolved incident: the update moves it back to an unresolved status. */
+  reopen?: boolean | undefined;
 }
 
 /**
@@ -57,9 +59,18 @@ export async function addIncidentUpdate(
         'components',
       );
     }
-    if (!canMoveIncident(incident.status, input.status)) {
+    const reopening = input.reopen === true;
+    if (reopening && incident.status !== 'resolved') {
       throw invalidTransition(
-        `The incident is resolved; an update can only keep it resolved (got ${input.status}).`,
+        `Only a resolved incident can be reopened (it is ${incident.status}).`,
+      );
+    }
+    if (reopening && (input.status === 'resolved' || isNote)) {
+      throw invalidInput('Reopening needs a public status other than resolved.', 'status');
+    }
+    if (!reopening && !canMoveIncident(incident.status, input.status)) {
+      throw invalidTransition(
+        `The incident is resolved; an update can only keep it resolved (got ${input.status}). Reopen it to change that.`,
       );
     }
 
@@ -87,7 +98,7 @@ export async function addIncidentUpdate(
         status: input.status,
         monitoringAt:
           input.status === 'monitoring' && !incident.monitoringAt ? now : incident.monitoringAt,
-        resolvedAt: resolving ? now : incident.resolvedAt,
+        resolvedAt: resolving ? now : reopening ? null : incident.resolvedAt,
         nextUpdateAt,
         // A note is invisible outside: it must not move the time the public sees either.
         updatedAt: isNote ? incident.updatedAt : now,
@@ -110,7 +121,7 @@ export async function addIncidentUpdate(
     await recordAudit(
       tx,
       ctx,
-      'incident.updated',
+      reopening ? 'incident.reopened' : 'incident.updated',
       { type: 'incident', id: incidentId },
       {
         updateId: id,
@@ -126,7 +137,7 @@ export async function addIncidentUpdate(
 }
 
 /** On resolve: components the update did not name go back to their resting status. */
-async function releaseComponents(
+export async function releaseComponents(
   tx: Transaction,
   incident: { id: string; audience: Audience },
   named: Readonly<Record<string, ComponentStatus>>,

@@ -9,7 +9,8 @@ import { enqueueUpdateNotifications } from '../email/enqueue.ts';
 
 /**
  * Appends one entry to a maintenance's timeline, written by the acting person, shown now; queues
- * its emails in the same transaction when it notifies and the maintenance is public.
+ * its emails in the same transaction when it notifies and the maintenance is public. A
+ * cancellation goes only to the subscribers who were told of the maintenance.
  */
 export async function insertMaintenanceUpdate(
   tx: Executor,
@@ -43,6 +44,7 @@ export async function insertMaintenanceUpdate(
       updateId: id,
       componentIds: linked.map((row) => row.id),
       now,
+      ...(update.status === 'cancelled' ? { toldOfMaintenance: update.maintenanceId } : {}),
     });
   }
   return id;

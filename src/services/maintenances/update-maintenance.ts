@@ -35,6 +35,7 @@ const defaultMessages: Record<MaintenanceStatus, string> = {
     'Scheduled maintenance is currently in progress. We will provide updates as necessary.',
   verifying: 'Verification is currently underway for the maintenance items.',
   completed: 'The scheduled maintenance has been completed.',
+  cancelled: 'This maintenance has been cancelled: it will not take place.',
 };
 
 /**
@@ -89,6 +90,7 @@ export async function updateMaintenance(
         startedAt: status === 'in_progress' && !current.startedAt ? now : current.startedAt,
         verifyingAt: status === 'verifying' && !current.verifyingAt ? now : current.verifyingAt,
         completedAt: status === 'completed' ? now : current.completedAt,
+        cancelledAt: status === 'cancelled' && moved ? now : current.cancelledAt,
         updatedAt: now,
       })
       .where(eq(maintenances.id, id));
@@ -98,7 +100,8 @@ export async function updateMaintenance(
         status,
         body: input.body ?? defaultMessages[status],
         audience: current.audience,
-        notify: input.notify ?? (moved && current.notify),
+        // Whoever heard of a maintenance hears that it is called off, unless told otherwise.
+        notify: input.notify ?? (moved && (current.notify || status === 'cancelled')),
         componentChanges: changes,
       });
     }

@@ -9,6 +9,7 @@ import {
   maintenanceUpdates,
 } from '#db/schema/index.ts';
 import {
+  listedMaintenance,
   loadPublicIncidents,
   loadPublicMaintenances,
   type PublicCatalogue,
@@ -66,10 +67,7 @@ export async function loadPublicComponentHistory(
     .from(maintenanceComponents)
     .innerJoin(
       maintenances,
-      and(
-        eq(maintenances.id, maintenanceComponents.maintenanceId),
-        eq(maintenances.audience, 'public'),
-      ),
+      and(eq(maintenances.id, maintenanceComponents.maintenanceId), listedMaintenance),
     )
     .leftJoin(
       maintenanceUpdates,

@@ -3,6 +3,7 @@ import type { Database } from '#db/client.ts';
 import { incidents, maintenances } from '#db/schema/index.ts';
 import { addMonths, monthInZone } from '#domain/time.ts';
 import {
+  listedMaintenance,
   loadPublicIncidents,
   loadPublicMaintenances,
   type PublicCatalogue,
@@ -39,7 +40,7 @@ export async function loadPublicHistory(
       FROM ${incidents} WHERE ${incidents.audience} = 'public'
     UNION ALL
     SELECT 'maintenance', ${maintenances.id}, ${maintenances.scheduledFor}
-      FROM ${maintenances} WHERE ${maintenances.audience} = 'public'
+      FROM ${maintenances} WHERE ${listedMaintenance}
     ORDER BY 3 DESC
     LIMIT ${eventsPerPage + 1} OFFSET ${(pageNumber - 1) * eventsPerPage}`);
   const onPage = rows.slice(0, eventsPerPage);

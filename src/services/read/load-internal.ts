@@ -18,7 +18,9 @@ export async function loadInternalStatus(db: Database, now: Date) {
   const resolved = (await listIncidents(db, { status: 'resolved', since, limit: 100 })).filter(
     (incident) => incident.resolvedAt && incident.resolvedAt >= since,
   );
-  const maintenances = (await listMaintenances(db, 50)).filter((m) => m.status !== 'completed');
+  const maintenances = (await listMaintenances(db, 50)).filter(
+    (m) => m.status !== 'completed' && m.status !== 'cancelled',
+  );
   return {
     groups: groups.sort((a, b) => a.position - b.position),
     components,
@@ -80,6 +82,8 @@ export async function loadInternalFeed(db: Database): Promise<PublicIncident[]> 
       updatedAt: update.updatedAt,
       notified: update.notify,
       componentChanges: update.componentChanges,
+      editedAt: update.editedAt,
     })),
+    postmortem: null,
   }));
 }

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, or, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '#db/client.ts';
 import {
   componentGroups,
@@ -9,6 +9,7 @@ import {
   maintenanceComponents,
   maintenances,
   maintenanceUpdates,
+  postmortems,
 } from '#db/schema/index.ts';
 import type { ComponentChange } from '#domain/changes.ts';
 import { maintenanceIsActive } from '#domain/lifecycle.ts';
@@ -161,6 +162,7 @@ function publicUpdate<S>(
     updatedAt: Date;
     notify: boolean;
     componentChanges: ComponentChange[];
+    editedAt?: Date | null;
   },
   visibleIds: ReadonlySet<string>,
 ): PublicUpdate<S> {
@@ -172,6 +174,7 @@ function publicUpdate<S>(
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     notified: row.notify,
+    editedAt: row.editedAt ?? null,
     componentChanges: publicChanges(row.componentChanges, visibleIds),
   };
 }
@@ -222,6 +225,22 @@ export async function loadPublicIncidents(
     ),
     (row) => row.incidentId,
   );
+  const reviews = new Map(
+    (
+      await byIdParts(ids, (part) =>
+        db
+          .select()
+          .from(postmortems)
+          .where(
+            and(
+              inArray(postmortems.incidentId, part),
+              eq(postmortems.published, true),
+              ne(postmortems.publicBody, ''),
+            ),
+          ),
+      )
+    ).map((row) => [row.incidentId, row]),
+  );
   return rows.map((row) => ({
     kind: 'incident',
     id: row.id,
@@ -238,8 +257,26 @@ export async function loadPublicIncidents(
     componentIds: (links.get(row.id) ?? [])
       .map((link) => link.componentId)
       .filter((id) => visibleIds.has(id)),
+    postmortem: publicPostmortem(reviews.get(row.id)),
   }));
 }
+
+const publicPostmortem = (
+  row: { publicBody: string; publishedAt: Date | null; updatedAt: Date } | undefined,
+) =>
+  row
+    ? {
+        body: row.publicBody,
+        publishedAt: row.publishedAt ?? row.updatedAt,
+        updatedAt: row.updatedAt,
+      }
+    : null;
+
+/**
+ * The maintenances the public lists show (status, history, feeds, v2): public ones not cancelled.
+ * A cancelled one keeps its own page, where the link in its emails leads.
+ */
+export const listedMaintenance = sql`${maintenances.audience} = 'public' AND ${maintenances.status} <> 'cancelled'`;
 
 /** Public maintenances matching `where`, with their public updates and components. */
 export async function loadPublicMaintenances(
@@ -338,12 +375,12 @@ const openMaintenanceIds = (db: Database) =>
   db
     .select({ id: maintenances.id })
     .from(maintenances)
-    .where(sql`${maintenances.status} <> 'completed'`);
+    .where(sql`${maintenances.status} <> 'completed' AND ${maintenances.status} <> 'cancelled'`);
 const latestMaintenanceIds = (db: Database) =>
   db
     .select({ id: maintenances.id })
     .from(maintenances)
-    .where(eq(maintenances.audience, 'public'))
+    .where(listedMaintenance)
     .orderBy(desc(maintenances.scheduledFor))
     .limit(recentLimit);
 

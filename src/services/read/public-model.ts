@@ -71,6 +71,8 @@ export interface PublicUpdate<S> {
   updatedAt: Date;
   notified: boolean;
   componentChanges: PublicComponentChange[];
+  /** When its text was corrected after publication; pages mark it edited. */
+  editedAt: Date | null;
 }
 
 export interface PublicIncident {
@@ -89,6 +91,8 @@ export interface PublicIncident {
   /** Newest first. */
   updates: PublicUpdate<IncidentStatus>[];
   componentIds: string[];
+  /** The public part of its published postmortem (Markdown), if any. */
+  postmortem: { body: string; publishedAt: Date; updatedAt: Date } | null;
 }
 
 export interface PublicMaintenance {
