@@ -86,3 +86,24 @@ export function startOfDayInZone(day: string, timeZone: string): Date {
   guess = utcMidnight - zoneOffsetMinutes(new Date(guess), timeZone) * 60_000;
   return new Date(guess);
 }
+
+/**
+ * The instant a wall-clock time (`YYYY-MM-DDTHH:MM`, as a datetime-local field sends it) names in
+ * the zone; null when the text is not such a time.
+ * @example instantOfLocalTime('2026-03-29T02:30', 'Europe/London') // 2026-03-29T01:30:00Z
+ */
+export function instantOfLocalTime(local: string, timeZone: string): Date | null {
+  const match = local.match(/^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/);
+  if (!match) return null;
+  const [, y, mo, d, h, mi, s] = match.map(Number) as number[];
+  const wall = Date.UTC(y as number, (mo as number) - 1, d, h, mi, s ?? 0);
+  if (Number.isNaN(wall)) return null;
+  let guess = wall - zoneOffsetMinutes(new Date(wall), timeZone) * 60_000;
+  guess = wall - zoneOffsetMinutes(new Date(guess), timeZone) * 60_000;
+  return new Date(guess);
+}
+
+/** The wall-clock time of `date` in the zone, for a datetime-local field (`YYYY-MM-DDTHH:MM`). */
+export function localTimeInZone(date: Date, timeZone: string): string {
+  return isoInZone(date, timeZone).slice(0, 16);
+}

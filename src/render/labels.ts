@@ -1,9 +1,13 @@
 import type {
+  ActionItemPriority,
+  ActionItemStatus,
   ComponentStatus,
   Impact,
   IncidentStatus,
+  IncidentType,
   Indicator,
   MaintenanceStatus,
+  Severity,
 } from '#domain/enums.ts';
 
 // Words people read for each status. Colour is never the only signal: every status has a label
@@ -82,4 +86,46 @@ export const barClass: Record<ComponentStatus | 'none', string> = {
   degraded_performance: 'dg',
   partial_outage: 'po',
   major_outage: 'mo',
+};
+
+export const severityLabels: Record<Severity, string> = {
+  sev1: 'SEV-1',
+  sev2: 'SEV-2',
+  sev3: 'SEV-3',
+  sev4: 'SEV-4',
+  sev5: 'SEV-5',
+};
+
+/** What each severity means, shown beside the choice when an incident is declared. */
+export const severityDefinitions: Record<Severity, string> = {
+  sev1: 'Critical: the service is down, or data is at risk, for most customers. All hands.',
+  sev2: 'Major: a core feature is broken or badly degraded for many customers.',
+  sev3: 'Minor: a feature is degraded or some customers are affected; a workaround exists.',
+  sev4: 'Low: a small problem few customers notice; fixed in normal working hours.',
+  sev5: 'Informational: no customer impact; recorded to learn from.',
+};
+
+export const incidentTypeLabels: Record<IncidentType, string> = {
+  outage: 'Outage',
+  performance: 'Performance',
+  data: 'Data',
+  security: 'Security',
+  deployment: 'Deployment',
+  infrastructure: 'Infrastructure',
+  third_party: 'Third party',
+  environmental: 'Environmental',
+};
+
+export const actionItemPriorityLabels: Record<ActionItemPriority, string> = {
+  low: 'Low',
+  medium: 'Medium',
+  high: 'High',
+  critical: 'Critical',
+};
+
+export const actionItemStatusLabels: Record<ActionItemStatus, string> = {
+  open: 'Open',
+  in_progress: 'In progress',
+  done: 'Done',
+  wont_do: "Won't do",
 };

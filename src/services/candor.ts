@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Config } from '#config';
 import type { Database } from '#db/client.ts';
 import { createRateLimiter } from '#lib/rate-limit.ts';
+import { type ConsoleActions, type ConsoleReads, consoleActions, consoleReads } from './console.ts';
 import type { Content } from './content/load-content.ts';
 import type { ChangeTag, ServiceContext } from './context.ts';
 import type { EmailSettings } from './email/compose.ts';
@@ -88,6 +89,10 @@ export interface Candor {
     status(): ReturnType<typeof loadInternalStatus>;
     incident(id: string): ReturnType<typeof loadInternalIncident>;
   };
+  /** What the comms console does, as `actor` ("user:<email>"). Signed-in editors only. */
+  console(actor: string): ConsoleActions;
+  /** What the comms console reads: every audience. Never used by a public output. */
+  consoleReads: ConsoleReads;
   /** Reads for admins only. */
   adminReads: {
     audit(filter: Parameters<typeof listAudit>[1]): ReturnType<typeof listAudit>;
@@ -198,6 +203,8 @@ export function createCandor(options: CandorOptions): Candor {
     adminReads: {
       audit: (filter) => listAudit(db, filter),
     },
+    console: (actor) => consoleActions(context(actor)),
+    consoleReads: consoleReads(db, now, email),
     people: {
       signIn: (input) => signIn(context('sign-in'), throttle, input),
       sessionUser: (token) => sessionUser(context('session'), token),
