@@ -1,10 +1,12 @@
 // The internal read model: everything, for people signed in. Built on the admin reads; never
 // used by a public output.
 
+import { eq } from 'drizzle-orm';
 import type { Database } from '#db/client.ts';
-import { componentGroups } from '#db/schema/index.ts';
+import { componentGroups, postmortems } from '#db/schema/index.ts';
 import { isOverdue, reviewDueAt } from '#domain/lifecycle.ts';
 import { getIncident, listComponents, listIncidents, listMaintenances } from './load-admin.ts';
+import { listActionItems } from './load-reviews.ts';
 import type { PublicIncident } from './public-model.ts';
 
 /** Resolved incidents stay on the internal page this long, with their review due date. */
@@ -40,8 +42,11 @@ export type InternalStatus = Awaited<ReturnType<typeof loadInternalStatus>>;
 export async function loadInternalIncident(db: Database, id: string, now: Date) {
   try {
     const incident = await getIncident(db, id);
+    const [postmortem] = await db.select().from(postmortems).where(eq(postmortems.incidentId, id));
     return {
       ...incident,
+      postmortem: postmortem ?? null,
+      actionItems: await listActionItems(db, { incidentId: id }),
       overdue:
         incident.status !== 'resolved' &&
         incident.audience === 'public' &&

@@ -1,0 +1,267 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  apiClient,
+  createUserWithCli,
+  type StartedServer,
+  startServer,
+} from '#tests/support/server.ts';
+
+// The comms console through a real server, as a browser without JavaScript uses it: forms
+// posted with the site's Origin, a session cookie, redirects after success, and the typed text
+// and the error beside the field after a mistake.
+
+const bootstrap = 'console-test-bootstrap-token-0123456789';
+let server: StartedServer;
+let editor: Session;
+let viewer: Session;
+let admin: Session;
+let api: ReturnType<typeof apiClient>;
+
+interface Session {
+  get(path: string): Promise<Response>;
+  post(path: string, fields: Record<string, string>): Promise<Response>;
+}
+
+async function signIn(email: string, role: string): Promise<Session> {
+  const password = createUserWithCli(server, email, role);
+  const response = await fetch(`${server.url}/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
+    body: new URLSearchParams({ email, password }),
+    redirect: 'manual',
+  });
+  expect(response.status).toBe(303);
+  const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  return {
+    get: (path) => fetch(`${server.url}${path}`, { headers: { cookie }, redirect: 'manual' }),
+    post: (path, fields) =>
+      fetch(`${server.url}${path}`, {
+        method: 'POST',
+        headers: {
+          cookie,
+          origin: server.url,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: new URLSearchParams(fields),
+        redirect: 'manual',
+      }),
+  };
+}
+
+beforeAll(async () => {
+  server = await startServer({ BOOTSTRAP_TOKEN: bootstrap });
+  api = apiClient(() => server.url, bootstrap);
+  editor = await signIn('comms@example.com', 'editor');
+  viewer = await signIn('reader@example.com', 'viewer');
+  admin = await signIn('root@example.com', 'admin');
+}, 60_000);
+afterAll(() => server?.stop());
+
+const declaration = {
+  title: 'Card payments failing',
+  type: 'outage',
+  severity: 'sev2',
+  impact: '',
+  audience: 'public',
+  status: 'investigating',
+  template: 'investigating',
+  body: 'We are investigating failed card payments. Next update within 30 minutes.',
+  next_update_minutes: '',
+  notify: 'on',
+  incident_commander: 'Ana',
+  comms_lead: 'Comms Person',
+  technical_lead: '',
+};
+const fingerprintOf = (html: string) => html.match(/name="previewed" value="([0-9a-f]+)"/)?.[1];
+
+async function declare(fields: Record<string, string> = {}): Promise<string> {
+  const preview = await editor.post('/admin/incidents/new', {
+    ...declaration,
+    ...fields,
+    intent: 'preview',
+  });
+  const fingerprint = fingerprintOf(await preview.text());
+  expect(fingerprint).toBeDefined();
+  const published = await editor.post('/admin/incidents/new', {
+    ...declaration,
+    ...fields,
+    intent: 'publish',
+    previewed: fingerprint as string,
+  });
+  expect(published.status).toBe(303);
+  const location = published.headers.get('location') ?? '';
+  expect(location).toMatch(/^\/admin\/incidents\/\w+\?done=/);
+  return location.split('/')[3]?.split('?')[0] as string;
+}
+
+describe('the console', () => {
+  it('sends people who are not signed in to sign in, and is never cached', async () => {
+    const response = await fetch(`${server.url}/admin`, { redirect: 'manual' });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/login?next=%2Fadmin');
+    const signedIn = await editor.get('/admin');
+    expect(signedIn.status).toBe(200);
+    expect(signedIn.headers.get('cache-control')).toBe('private, no-store');
+  });
+
+  it('keeps what was typed and names the field when declaring fails', async () => {
+    const response = await editor.post('/admin/incidents/new', {
+      ...declaration,
+      title: '  ',
+      body: 'Typed words that must survive',
+      next_update_minutes: '5000',
+      intent: 'preview',
+    });
+    expect(response.status).toBe(422);
+    const html = await response.text();
+    expect(html).toContain('Typed words that must survive');
+    expect(html).toMatch(/id="title-error">Write a title/);
+    expect(html).toMatch(/id="next_update_minutes-error">Give whole minutes/);
+    expect(html).not.toContain('name="previewed"');
+  });
+
+  it('previews exactly what the page and the email will say, then publishes only what was previewed', async () => {
+    const preview = await editor.post('/admin/incidents/new', {
+      ...declaration,
+      intent: 'preview',
+    });
+    expect(preview.status).toBe(200);
+    const html = await preview.text();
+    expect(html).toContain('On the public page');
+    expect(html).toMatch(/Subject:<\/strong> \[[^\]]+\] Card payments failing — Investigating/);
+    expect(html).toContain('Major impact'); // SEV-2's impact
+    const fingerprint = fingerprintOf(html) as string;
+    // Changed after the preview: shown again, not published.
+    const changed = await editor.post('/admin/incidents/new', {
+      ...declaration,
+      title: 'Something else',
+      intent: 'publish',
+      previewed: fingerprint,
+    });
+    expect(changed.status).toBe(200);
+    expect(await changed.text()).toContain('The form changed after the preview');
+    expect((await api('GET', '/api/v1/incidents')).json).toEqual([]);
+
+    const id = await declare();
+    const incident = (await api('GET', `/api/v1/incidents/${id}`)).json;
+    expect(incident).toMatchObject({
+      title: 'Card payments failing',
+      severity: 'sev2',
+      impact: 'major',
+      incident_commander: 'Ana',
+      comms_lead: 'Comms Person',
+    });
+    expect(Date.parse(incident.next_update_at) - Date.parse(incident.started_at)).toBe(1_800_000);
+    const page = await (await fetch(`${server.url}/incidents/${id}`)).text();
+    expect(page).toContain('We are investigating failed card payments.');
+  });
+
+  it('posts updates and notes, corrects one, and keeps action items with their errors beside the fields', async () => {
+    const id = await declare({ title: 'Search is slow' });
+    const update = await editor.post(`/admin/incidents/${id}`, {
+      form: 'update',
+      intent: 'publish',
+      status: 'identified',
+      body: 'We found a slow index and are rebuilding it.',
+      next_update_minutes: '45',
+      notify: 'on',
+    });
+    expect(update.status).toBe(303);
+    const note = await editor.post(`/admin/incidents/${id}`, {
+      form: 'note',
+      body: 'Internal: the rebuild takes 20 minutes on db-3.',
+    });
+    expect(note.status).toBe(303);
+    const publicPage = await (await fetch(`${server.url}/incidents/${id}`)).text();
+    expect(publicPage).toContain('We found a slow index');
+    expect(publicPage).not.toContain('db-3');
+
+    const badItem = await editor.post(`/admin/incidents/${id}`, {
+      form: 'item-add',
+      title: 'Alert on index bloat',
+      owner: '',
+      priority: 'high',
+      due_at: '2030-01-01T10:00',
+    });
+    expect(badItem.status).toBe(422);
+    const badHtml = await badItem.text();
+    expect(badHtml).toContain('value="Alert on index bloat"');
+    expect(badHtml).toMatch(/id="item-owner-error">Write who owns it/);
+
+    const incident = (await api('GET', `/api/v1/incidents/${id}`)).json;
+    const first = incident.updates.at(-1);
+    const corrected = await editor.post(`/admin/incidents/${id}/updates/${first.id}`, {
+      body: 'We are investigating slow searches.',
+    });
+    expect(corrected.status).toBe(303);
+    const after = await (await fetch(`${server.url}/incidents/${id}`)).text();
+    expect(after).toContain('We are investigating slow searches.');
+    expect(after).toContain('Edited');
+  });
+
+  it('is read-only for viewers: no forms, and a form they send is refused', async () => {
+    const page = await viewer.get('/admin');
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('read-only');
+    expect(html).not.toContain('name="component"');
+    const id = await declare({ title: 'Viewer cannot touch this' });
+    for (const path of [
+      '/admin',
+      '/admin/incidents/new',
+      `/admin/incidents/${id}`,
+      `/admin/incidents/${id}/postmortem`,
+    ]) {
+      const refused = await viewer.post(path, { form: 'note', body: 'x' });
+      expect(refused.status, path).toBe(403);
+    }
+    const incidentPage = await (await viewer.get(`/admin/incidents/${id}`)).text();
+    expect(incidentPage).not.toContain('name="form"');
+  });
+
+  it('lets only admins delete an incident, which frees its components', async () => {
+    const components = (await api('GET', '/api/v1/components')).json;
+    const target = components.find((c: { audience: string }) => c.audience === 'public');
+    const id = await declare({
+      title: 'Declared by mistake',
+      [`component:${target.id}`]: 'major_outage',
+    });
+    expect((await api('GET', `/api/v1/components/${target.id}`)).json.status).toBe('major_outage');
+    expect(
+      (await editor.post(`/admin/incidents/${id}`, { form: 'delete', confirm: 'delete' })).status,
+    ).toBe(403);
+    const unconfirmed = await admin.post(`/admin/incidents/${id}`, {
+      form: 'delete',
+      confirm: 'yes',
+    });
+    expect(unconfirmed.status).toBe(422);
+    const deleted = await admin.post(`/admin/incidents/${id}`, {
+      form: 'delete',
+      confirm: 'delete',
+    });
+    expect(deleted.status).toBe(303);
+    expect((await api('GET', `/api/v1/incidents/${id}`)).status).toBe(404);
+    expect((await api('GET', `/api/v1/components/${target.id}`)).json.status).toBe('operational');
+  });
+
+  it('sets a component status with one click from the dashboard', async () => {
+    const components = (await api('GET', '/api/v1/components')).json;
+    const target = components.find((c: { audience: string }) => c.audience === 'public');
+    const response = await editor.post('/admin', {
+      component: target.id,
+      status: 'degraded_performance',
+    });
+    expect(response.status).toBe(303);
+    expect((await api('GET', `/api/v1/components/${target.id}`)).json.status).toBe(
+      'degraded_performance',
+    );
+    const bad = await editor.post('/admin', { component: target.id, status: 'on_fire' });
+    expect(bad.status).toBe(422);
+  });
+
+  it('lists and previews the message templates', async () => {
+    const html = await (await viewer.get('/admin/templates')).text();
+    expect(html).toContain('content/templates/investigating.md');
+    expect(html).toContain('affecting API, Dashboard'); // the example values, filled in
+  });
+});
