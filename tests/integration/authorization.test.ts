@@ -32,6 +32,8 @@ const signedIn = (role: 'viewer' | 'admin', ok = 200): Expected => ({
   'write token': 303,
   'admin token': 303,
 });
+/** Console forms: viewers read the console but may not act; editors and admins may. */
+const editors = (ok: number): Expected => ({ ...signedIn('viewer', ok), viewer: 403 });
 /** API routes: a bearer token with the scope; a session cookie grants nothing in the API. */
 const scoped = (needs: 'read' | 'write' | 'admin', ok: number | number[]): Expected => {
   const rank = { read: 0, write: 1, admin: 2 };
@@ -264,6 +266,44 @@ const table: Record<string, Row> = {
     expected: signedIn('viewer'),
   },
   'GET /admin/audit': { path: fixed('/admin/audit'), expected: signedIn('admin') },
+  // The comms console: every signed-in person reads it; editors and admins act (an empty form
+  // is refused with 422, an unknown update with 404).
+  'GET /admin': { path: fixed('/admin'), expected: signedIn('viewer') },
+  'POST /admin': { path: fixed('/admin'), expected: editors(422), form: {} },
+  'GET /admin/incidents/new': { path: fixed('/admin/incidents/new'), expected: signedIn('viewer') },
+  'POST /admin/incidents/new': {
+    path: fixed('/admin/incidents/new'),
+    expected: editors(422),
+    form: {},
+  },
+  'GET /admin/incidents/[id]': {
+    path: (ids) => `/admin/incidents/${ids.internalIncident}`,
+    expected: signedIn('viewer'),
+  },
+  'POST /admin/incidents/[id]': {
+    path: (ids) => `/admin/incidents/${ids.incident}`,
+    expected: editors(422),
+    form: {},
+  },
+  'GET /admin/incidents/[id]/postmortem': {
+    path: (ids) => `/admin/incidents/${ids.incident}/postmortem`,
+    expected: signedIn('viewer'),
+  },
+  'POST /admin/incidents/[id]/postmortem': {
+    path: (ids) => `/admin/incidents/${ids.incident}/postmortem`,
+    expected: editors(422),
+    form: {},
+  },
+  'GET /admin/incidents/[id]/updates/[updateId]': {
+    path: (ids) => `/admin/incidents/${ids.incident}/updates/none`,
+    expected: signedIn('viewer', 404),
+  },
+  'POST /admin/incidents/[id]/updates/[updateId]': {
+    path: (ids) => `/admin/incidents/${ids.incident}/updates/none`,
+    expected: editors(404),
+    form: {},
+  },
+  'GET /admin/templates': { path: fixed('/admin/templates'), expected: signedIn('viewer') },
   // Last, since it ends the sessions it is sent with.
   'POST /logout': { path: fixed('/logout'), expected: everyone(303), form: {} },
 };
