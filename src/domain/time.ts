@@ -95,8 +95,8 @@ export function startOfDayInZone(day: string, timeZone: string): Date {
 export function instantOfLocalTime(local: string, timeZone: string): Date | null {
   const match = local.match(/^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/);
   if (!match) return null;
-  const [, y, mo, d, h, mi, s] = match.map(Number) as number[];
-  const wall = Date.UTC(y as number, (mo as number) - 1, d, h, mi, s ?? 0);
+  const [y, mo, d, h, mi, s] = match.slice(1).map((part) => Number(part ?? 0)) as number[];
+  const wall = Date.UTC(y as number, (mo as number) - 1, d, h, mi, s);
   if (Number.isNaN(wall)) return null;
   let guess = wall - zoneOffsetMinutes(new Date(wall), timeZone) * 60_000;
   guess = wall - zoneOffsetMinutes(new Date(guess), timeZone) * 60_000;

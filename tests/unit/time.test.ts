@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   addMonths,
   dateInZone,
+  instantOfLocalTime,
   isoInZone,
   isTimeZone,
+  localTimeInZone,
   monthInZone,
   startOfMonthInZone,
   zoneOffsetMinutes,
@@ -57,5 +59,29 @@ describe('zone helpers', () => {
       '2026-02-28T23:00:00.000Z',
     );
     expect(startOfMonthInZone('2026-11', 'Etc/UTC').toISOString()).toBe('2026-11-01T00:00:00.000Z');
+  });
+});
+
+describe('datetime-local fields', () => {
+  it('reads a wall-clock time in the zone, across a DST change', () => {
+    expect(instantOfLocalTime('2026-11-27T21:15', 'Europe/Berlin')?.toISOString()).toBe(
+      '2026-11-27T20:15:00.000Z',
+    );
+    expect(instantOfLocalTime('2026-07-01T09:00', 'America/Denver')?.toISOString()).toBe(
+      '2026-07-01T15:00:00.000Z',
+    );
+    expect(instantOfLocalTime('2026-03-29T03:30:15', 'Europe/London')?.toISOString()).toBe(
+      '2026-03-29T02:30:15.000Z',
+    );
+  });
+  it('refuses what is not a wall-clock time', () => {
+    for (const text of ['', 'tomorrow', '2026-11-27', '2026-11-27 21:15', '2026-13-01T00:00x']) {
+      expect(instantOfLocalTime(text, 'UTC')).toBeNull();
+    }
+  });
+  it('writes the value a field shows, and reads it back', () => {
+    const at = new Date('2026-11-27T20:15:00.000Z');
+    expect(localTimeInZone(at, 'Europe/Berlin')).toBe('2026-11-27T21:15');
+    expect(instantOfLocalTime(localTimeInZone(at, 'Asia/Kolkata'), 'Asia/Kolkata')).toEqual(at);
   });
 });
