@@ -486,6 +486,21 @@ async function populate(h: Harness, world: World, scenario: Scenario): Promise<v
       });
       status = next;
     }
+    // The review: its internal part and action items never leave; its public part only for a
+    // public incident (published once resolved).
+    await call(h, 'PUT', `/api/v1/incidents/${id}/postmortem`, {
+      public_body: marked
+        ? `Review: ${secret(world, `${what} postmortem public part`)}`
+        : `Incident ${i} review`,
+      internal_body: `Cause: ${secret(world, `${what} postmortem internal part`)}`,
+      published: status === 'resolved',
+    });
+    const item = await call(h, 'POST', `/api/v1/incidents/${id}/action-items`, {
+      title: secret(world, `${what} action item title`),
+      owner: secret(world, `${what} action item owner`),
+      priority: 'high',
+    });
+    world.internalIds.set(item.id, `${what} action item id`);
     if (retract) toRetract.push(id);
     const audience: Audience = retract ? 'internal' : spec.audience;
     world.incidents.push({ id, title, audience });
