@@ -10,6 +10,8 @@ import { createMaintenance } from '#services/maintenances/create-maintenance.ts'
 import { runDueMaintenance } from '#services/maintenances/run-due-maintenance.ts';
 import { openCandor } from '#services/open.ts';
 import { listComponents } from '#services/read/load-admin.ts';
+import { addActionItem, updateActionItem } from '#services/reviews/action-items.ts';
+import { savePostmortem } from '#services/reviews/postmortem.ts';
 
 const minute = 60_000;
 const hour = 60 * minute;
@@ -33,6 +35,12 @@ interface ScriptedIncident {
   components: Record<string, ComponentStatus>;
   first: string;
   steps: Step[];
+  /** A published postmortem, two days after it began, with its action items. */
+  review?: {
+    publicBody: string;
+    internalBody: string;
+    actionItems: { title: string; owner: string; done?: string }[];
+  };
 }
 
 // Component keys from content/components.yaml.
@@ -82,6 +90,20 @@ const incidents: ScriptedIncident[] = [
         body: 'This incident is resolved. Between 14:00 and 14:41 UTC about 6 % of API requests failed. We are sorry for the disruption; a review will follow.',
       },
     ],
+    review: {
+      publicBody:
+        '## Summary\n\nFor 41 minutes about 6 % of REST API requests failed with a 5xx error. We are sorry: requests you relied on failed, and retries cost you time.\n\n## What happened\n\nA planned database failover left one of our API server pools connected to a read-only replica, so requests that write failed.\n\n## What we are changing\n\n- Failovers now check every pool reconnects to the new primary before they complete.\n- We alert on write errors per pool, not only in total, so one pool cannot hide.',
+      internalBody:
+        '## Root cause\n\nPool `api-c` cached the old primary address; the failover runbook restarted pools `a` and `b` only.\n\n## What went well\n\nFirst public message in 4 minutes.\n\n## What went badly\n\nThe alert fired on total error rate only after 11 minutes.',
+      actionItems: [
+        {
+          title: 'Failover checks every pool reconnects',
+          owner: 'Platform team',
+          done: 'Game day on staging: pool c reconnected',
+        },
+        { title: 'Alert on write errors per pool', owner: 'SRE' },
+      ],
+    },
   },
   {
     daysAgo: 71,
@@ -354,6 +376,30 @@ async function main() {
         }));
       },
     });
+    const { review } = script;
+    if (review) {
+      events.push({
+        at: began + 2 * day,
+        run: async () => {
+          const ctx = candor.context('demo');
+          await savePostmortem(ctx, incidentId, {
+            publicBody: review.publicBody,
+            internalBody: review.internalBody,
+            published: true,
+          });
+          for (const item of review.actionItems) {
+            const { id } = await addActionItem(ctx, incidentId, {
+              title: item.title,
+              owner: item.owner,
+              priority: 'high',
+              dueAt: new Date(began + 30 * day),
+            });
+            if (item.done)
+              await updateActionItem(ctx, id, { status: 'done', verification: item.done });
+          }
+        },
+      });
+    }
     for (const step of script.steps) {
       events.push({
         at: began + step.after * minute,
