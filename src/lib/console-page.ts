@@ -1,6 +1,7 @@
 import type { AstroGlobal } from 'astro';
 import { roleAtLeast } from '#domain/enums.ts';
 import type { SignedIn } from '#services/people/sessions.ts';
+import { type FieldErrors, refusalOf } from './forms.ts';
 import { guardInternal } from './internal-page.ts';
 
 export interface ConsoleAccess {
@@ -47,3 +48,28 @@ export const seeOther = (path: string, notice?: string) =>
       'Cache-Control': 'private, no-store',
     },
   });
+
+/**
+ * Runs a console action: on success waits until this instance's public outputs show it, then
+ * sends the person on with a notice; when a use case refuses, answers 422 with the field errors
+ * to show beside the form (any other error is thrown on).
+ * @example const done = await act(Astro, () => actions.correctUpdate(…), '/admin', 'Corrected.'); if (done instanceof Response) return done; errors = done;
+ */
+export async function act<T>(
+  astro: AstroGlobal,
+  work: () => Promise<T>,
+  path: string | ((result: T) => string),
+  notice: string,
+  fieldNames: Record<string, string> = {},
+): Promise<Response | FieldErrors> {
+  try {
+    const result = await work();
+    await astro.locals.candor.settled();
+    return seeOther(typeof path === 'string' ? path : path(result), notice);
+  } catch (error) {
+    const refusal = refusalOf(error, fieldNames);
+    if (!refusal) throw error;
+    astro.response.status = 422;
+    return refusal;
+  }
+}

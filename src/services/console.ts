@@ -10,6 +10,7 @@ import { updateComponent } from './components/update-component.ts';
 import type { ServiceContext } from './context.ts';
 import type { EmailSettings } from './email/compose.ts';
 import { readOutbox } from './email/read-outbox.ts';
+import { DomainError } from './errors.ts';
 import { addIncidentUpdate } from './incidents/add-incident-update.ts';
 import { correctIncidentUpdate } from './incidents/correct-update.ts';
 import { createIncident } from './incidents/create-incident.ts';
@@ -18,6 +19,7 @@ import { updateIncident } from './incidents/update-incident.ts';
 import { createMaintenance } from './maintenances/create-maintenance.ts';
 import { updateMaintenance } from './maintenances/update-maintenance.ts';
 import {
+  type AdminIncident,
   getIncident,
   getMaintenance,
   listComponents,
@@ -59,7 +61,7 @@ export function consoleActions(ctx: ServiceContext) {
 export type ConsoleActions = ReturnType<typeof consoleActions>;
 
 /** Where an incident's communication stands: the last public word, and the promise. */
-function cadence(incident: Awaited<ReturnType<typeof getIncident>>, now: Date) {
+function cadence(incident: AdminIncident, now: Date) {
   const lastPublic = incident.updates.find((update) => update.audience === 'public') ?? null;
   return {
     lastPublicAt: lastPublic?.displayAt ?? null,
@@ -107,9 +109,14 @@ export function consoleReads(db: Database, now: () => Date, email: EmailSettings
         })),
       };
     },
+    /** One incident with its review and action items; null when there is none. */
     async incident(id: string) {
       const at = now();
-      const incident = await getIncident(db, id);
+      const incident = await getIncident(db, id).catch((error: unknown) => {
+        if (error instanceof DomainError && error.code === 'not_found') return null;
+        throw error;
+      });
+      if (!incident) return null;
       const postmortem = await findPostmortem({ db }, id);
       return {
         now: at,
