@@ -24,13 +24,13 @@ export function formValues(form: FormData): FormValues {
 }
 
 /** One value of a field, for filling an input back in. */
-export const valueOf = (values: FormValues, name: string): string => {
+export const fieldValue = (values: FormValues, name: string): string => {
   const value = values[name];
   return Array.isArray(value) ? (value[0] ?? '') : (value ?? '');
 };
 
 /** Every value of a repeated field. */
-export const valuesOf = (values: FormValues, name: string): string[] => {
+export const fieldValues = (values: FormValues, name: string): string[] => {
   const value = values[name];
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
 };
