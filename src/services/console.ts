@@ -9,7 +9,7 @@ import { isOverdue, reviewState } from '#domain/lifecycle.ts';
 import { updateComponent } from './components/update-component.ts';
 import type { ServiceContext } from './context.ts';
 import type { EmailSettings } from './email/compose.ts';
-import { readOutbox } from './email/read-outbox.ts';
+import { readDeliveryByUpdate, readOutbox } from './email/read-outbox.ts';
 import { addIncidentUpdate } from './incidents/add-incident-update.ts';
 import { correctIncidentUpdate } from './incidents/correct-update.ts';
 import { createIncident } from './incidents/create-incident.ts';
@@ -27,7 +27,12 @@ import {
 import { listActionItems, listReviewsDue } from './read/load-reviews.ts';
 import { addActionItem, updateActionItem } from './reviews/action-items.ts';
 import { findPostmortem, savePostmortem } from './reviews/postmortem.ts';
-import { importSubscribers, listSubscribers } from './subscribers/admin.ts';
+import {
+  countSubscribersByState,
+  importSubscribers,
+  listSubscribers,
+  searchSubscribers,
+} from './subscribers/admin.ts';
 
 /** The console's writes, as `ctx.actor`. Each is audited by the use case it calls. */
 export function consoleActions(ctx: ServiceContext) {
@@ -125,7 +130,11 @@ export function consoleReads(db: Database, now: () => Date, email: EmailSettings
     maintenance: (id: string) => getMaintenance(db, id),
     maintenances: () => listMaintenances(db, 200),
     subscribers: () => listSubscribers({ db }),
+    searchSubscribers: (filter: Parameters<typeof searchSubscribers>[1]) =>
+      searchSubscribers({ db }, filter),
+    subscriberCounts: () => countSubscribersByState({ db }),
     outbox: (limit = 100) => readOutbox({ db, now }, email, { limit }),
+    deliveryByUpdate: (limit = 50) => readDeliveryByUpdate({ db }, limit),
   };
 }
 export type ConsoleReads = ReturnType<typeof consoleReads>;

@@ -23,10 +23,10 @@ type Expected = Record<Principal, number | number[]>;
 const everyone = (status: number | number[]): Expected =>
   Object.fromEntries(principals.map((p) => [p, status])) as Expected;
 /** Pages for signed-in people: anyone else is sent to sign in; tokens do not open pages. */
-const signedIn = (role: 'viewer' | 'admin', ok = 200): Expected => ({
+const signedIn = (role: 'viewer' | 'editor' | 'admin', ok = 200): Expected => ({
   anonymous: 303,
   viewer: role === 'viewer' ? ok : 403,
-  editor: role === 'viewer' ? ok : 403,
+  editor: role === 'admin' ? 403 : ok,
   admin: ok,
   'read token': 303,
   'write token': 303,
@@ -263,6 +263,26 @@ const table: Record<string, Row> = {
     path: (ids) => `/internal/incidents/${ids.internalIncident}`,
     expected: signedIn('viewer'),
   },
+  'GET /admin': { path: fixed('/admin'), expected: signedIn('viewer') },
+  // The console reads for viewers; its forms are for editors (an empty one is refused: 422).
+  'POST /admin': {
+    path: fixed('/admin'),
+    expected: { ...signedIn('editor', 422), viewer: 403 },
+    form: {},
+  },
+  // Subscriber addresses and email recipients are personal data: editors and up, as the API's
+  // write token.
+  'GET /admin/subscribers': { path: fixed('/admin/subscribers'), expected: signedIn('editor') },
+  'POST /admin/subscribers': {
+    path: fixed('/admin/subscribers'),
+    expected: signedIn('editor', 422),
+    form: {},
+  },
+  'GET /admin/subscribers.csv': {
+    path: fixed('/admin/subscribers.csv'),
+    expected: signedIn('editor'),
+  },
+  'GET /admin/outbox': { path: fixed('/admin/outbox'), expected: signedIn('editor') },
   'GET /admin/audit': { path: fixed('/admin/audit'), expected: signedIn('admin') },
   // Last, since it ends the sessions it is sent with.
   'POST /logout': { path: fixed('/logout'), expected: everyone(303), form: {} },
@@ -276,19 +296,28 @@ async function apiRoutes(): Promise<string[]> {
   return [...new Set(routes)];
 }
 
-/** Every page and the methods it answers: GET, and POST when it reads a posted form. */
+/**
+ * Every page and the methods it answers: GET, and POST when it reads a posted form; for an
+ * endpoint (a `.ts` file), the methods it exports.
+ */
 function pageRoutes(): string[] {
   const dir = join(process.cwd(), 'src', 'pages');
   const routes: string[] = [];
   for (const file of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
-    if (!file.endsWith('.astro')) continue;
+    const endpoint = file.endsWith('.ts');
+    if (!file.endsWith('.astro') && !endpoint) continue;
     const route = `/${relative('.', file).split(sep).join('/')}`
-      .replace(/\.astro$/, '')
+      .replace(/\.(astro|ts)$/, '')
       .replace(/\/index$/, '');
-    routes.push(`GET ${route || '/'}`);
-    if (readFileSync(join(dir, file), 'utf8').includes("Astro.request.method === 'POST'")) {
-      routes.push(`POST ${route}`);
+    const source = readFileSync(join(dir, file), 'utf8');
+    if (endpoint) {
+      for (const [, method] of source.matchAll(/export const (GET|POST|PUT|PATCH|DELETE)\b/g)) {
+        routes.push(`${method} ${route}`);
+      }
+      continue;
     }
+    routes.push(`GET ${route || '/'}`);
+    if (source.includes("Astro.request.method === 'POST'")) routes.push(`POST ${route}`);
   }
   return routes;
 }
