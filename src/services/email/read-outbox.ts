@@ -1,4 +1,4 @@
-import { count, desc, eq, inArray, isNotNull, max } from 'drizzle-orm';
+import { and, count, desc, eq, inArray } from 'drizzle-orm';
 import {
   incidents,
   incidentUpdates,
@@ -55,54 +55,25 @@ export async function readOutbox(
 /** How the emails about one update stand: a count per state, and what the update was. */
 export interface UpdateDelivery {
   updateId: string;
-  kind: 'incident' | 'maintenance' | null;
-  /** The incident or maintenance, for a link; null when it has been deleted since. */
-  parentId: string | null;
-  title: string | null;
-  displayAt: Date | null;
+  kind: 'incident' | 'maintenance';
+  /** The incident or maintenance, for a link. */
+  parentId: string;
+  title: string;
+  displayAt: Date;
   counts: Partial<Record<NotificationState, number>>;
   total: number;
 }
 
 /**
- * Delivery per update, for the `limit` updates most recently emailed about, newest first: the
- * outbox counted by update and state in one grouped query, then the updates' titles.
+ * Delivery of the `limit` latest updates that were emailed, newest first, with a count per state.
+ * Emails are queued exactly for public updates with notify (of a public incident), so those
+ * updates are read first from their own small tables; then only their emails are counted, from
+ * the (update_id, state) index: the cost follows the updates shown, not the whole outbox.
  */
 export async function readDeliveryByUpdate(
   ctx: Pick<ServiceContext, 'db'>,
   limit = 50,
 ): Promise<UpdateDelivery[]> {
-  const grouped = await ctx.db
-    .select({
-      updateId: notifications.updateId,
-      state: notifications.state,
-      count: count(),
-      latest: max(notifications.id),
-    })
-    .from(notifications)
-    .where(isNotNull(notifications.updateId))
-    .groupBy(notifications.updateId, notifications.state);
-  const byUpdate = new Map<string, UpdateDelivery & { latest: number }>();
-  for (const row of grouped) {
-    const updateId = row.updateId as string;
-    const delivery = byUpdate.get(updateId) ?? {
-      updateId,
-      kind: null,
-      parentId: null,
-      title: null,
-      displayAt: null,
-      counts: {},
-      total: 0,
-      latest: 0,
-    };
-    delivery.counts[row.state] = row.count;
-    delivery.total += row.count;
-    delivery.latest = Math.max(delivery.latest, row.latest ?? 0);
-    byUpdate.set(updateId, delivery);
-  }
-  const shown = [...byUpdate.values()].sort((a, b) => b.latest - a.latest).slice(0, limit);
-  const ids = shown.map((delivery) => delivery.updateId);
-  if (ids.length === 0) return [];
   const [incidentRows, maintenanceRows] = await Promise.all([
     ctx.db
       .select({
@@ -113,7 +84,15 @@ export async function readDeliveryByUpdate(
       })
       .from(incidentUpdates)
       .innerJoin(incidents, eq(incidents.id, incidentUpdates.incidentId))
-      .where(inArray(incidentUpdates.id, ids)),
+      .where(
+        and(
+          eq(incidentUpdates.notify, true),
+          eq(incidentUpdates.audience, 'public'),
+          eq(incidents.audience, 'public'),
+        ),
+      )
+      .orderBy(desc(incidentUpdates.displayAt))
+      .limit(limit),
     ctx.db
       .select({
         updateId: maintenanceUpdates.id,
@@ -123,24 +102,33 @@ export async function readDeliveryByUpdate(
       })
       .from(maintenanceUpdates)
       .innerJoin(maintenances, eq(maintenances.id, maintenanceUpdates.maintenanceId))
-      .where(inArray(maintenanceUpdates.id, ids)),
+      .where(and(eq(maintenanceUpdates.notify, true), eq(maintenanceUpdates.audience, 'public')))
+      .orderBy(desc(maintenanceUpdates.displayAt))
+      .limit(limit),
   ]);
-  const events = new Map<
-    string,
-    { kind: 'incident' | 'maintenance'; parentId: string; title: string; displayAt: Date }
-  >();
-  for (const row of incidentRows) events.set(row.updateId, { ...row, kind: 'incident' });
-  for (const row of maintenanceRows) events.set(row.updateId, { ...row, kind: 'maintenance' });
-  return shown.map(({ latest: _, ...delivery }) => {
-    const event = events.get(delivery.updateId);
-    return event
-      ? {
-          ...delivery,
-          kind: event.kind,
-          parentId: event.parentId,
-          title: event.title,
-          displayAt: event.displayAt,
-        }
-      : delivery;
-  });
+  const updates: UpdateDelivery[] = [
+    ...incidentRows.map((row) => ({ ...row, kind: 'incident' as const, counts: {}, total: 0 })),
+    ...maintenanceRows.map((row) => ({
+      ...row,
+      kind: 'maintenance' as const,
+      counts: {},
+      total: 0,
+    })),
+  ]
+    .sort((a, b) => b.displayAt.getTime() - a.displayAt.getTime())
+    .slice(0, limit);
+  if (updates.length === 0) return [];
+  const byId = new Map(updates.map((update) => [update.updateId, update]));
+  const counted = await ctx.db
+    .select({ updateId: notifications.updateId, state: notifications.state, count: count() })
+    .from(notifications)
+    .where(inArray(notifications.updateId, [...byId.keys()]))
+    .groupBy(notifications.updateId, notifications.state);
+  for (const row of counted) {
+    const update = byId.get(row.updateId as string);
+    if (!update) continue;
+    update.counts[row.state] = row.count;
+    update.total += row.count;
+  }
+  return updates;
 }
