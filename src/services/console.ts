@@ -57,8 +57,20 @@ export function consoleActions(ctx: ServiceContext) {
       createMaintenance(ctx, input),
     updateMaintenance: (id: string, input: Parameters<typeof updateMaintenance>[2]) =>
       updateMaintenance(ctx, id, input),
-    importSubscribers: (items: Parameters<typeof importSubscribers>[1]) =>
-      importSubscribers(ctx, items),
+    /**
+     * Imports in transactions of 1,000 (the API's most per call): 10,000 rows in one would hold
+     * the write lock for seconds, and an incident update would wait. Rows are checked before
+     * (src/lib/subscriber-csv.ts); importing again is harmless, as existing addresses are kept.
+     */
+    async importSubscribers(items: Parameters<typeof importSubscribers>[1]) {
+      const result = { ids: [] as string[], created: 0 };
+      for (let start = 0; start < items.length; start += 1000) {
+        const done = await importSubscribers(ctx, items.slice(start, start + 1000));
+        result.ids.push(...done.ids);
+        result.created += done.created;
+      }
+      return result;
+    },
   };
 }
 export type ConsoleActions = ReturnType<typeof consoleActions>;

@@ -43,7 +43,10 @@ const importCsv = (csv: string, as: 'pasted' | 'file' = 'pasted') => {
 
 /** The text of a page with its markup's entities read back. */
 const text = (html: string) =>
-  html.replace(/&quot;|&#34;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+  html
+    .replace(/&quot;|&#34;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
 
 beforeAll(async () => {
   server = await startServer({ BOOTSTRAP_TOKEN: bootstrap });
