@@ -73,6 +73,13 @@ describe('the console’s subscribers and outbox', () => {
     expect(html).toMatch(/aria-describedby="csv-hint csv-error csv-problems"/);
     const list = await get('/admin/subscribers?q=first');
     expect(await list.text()).not.toContain('first@example.com');
+
+    // A refused file comes back as text in the box, to be fixed there.
+    const file = await importCsv('email,components\nsecond@example.com,Nonexistent\n', 'file');
+    expect(file.status).toBe(422);
+    const fileHtml = text(await file.text());
+    expect(fileHtml).toContain('Line 2: no public component "Nonexistent"');
+    expect(fileHtml).toContain('>email,components\nsecond@example.com,Nonexistent\n</textarea>');
   });
 
   it('imports a good file, reports what was added, and finds subscribers by address and state', async () => {
