@@ -10,6 +10,7 @@ import { startChangeWatcher } from '#jobs/change-watcher.ts';
 import { startEmailSender } from '#jobs/email-sender.ts';
 import { startMaintenanceScheduler } from '#jobs/maintenance-scheduler.ts';
 import { crossSiteRefusal } from '#lib/csrf.ts';
+import { maxImportBytes } from '#lib/subscriber-csv.ts';
 import { identify, trustedProxies } from '#lib/trusted-proxy.ts';
 import type { Candor } from '#services/candor.ts';
 import { createMailer } from '#services/email/mailer.ts';
@@ -97,18 +98,21 @@ export async function createSite(candor: Candor): Promise<{ app: App; clientDir:
 
 /** The largest form a page takes: a sign-in or a subscription is well under a kilobyte. */
 export const maxFormBytes = 64 * 1024;
+/** The console's subscriber import carries a CSV file of up to 2 MiB besides its fields. */
+const largeForms: Record<string, number> = { '/admin/subscribers': maxImportBytes + maxFormBytes };
 
 /**
  * Pages read posted forms whole, so a post must say its length (browsers always do) and stay
  * under the limit; otherwise it is refused before anything reads it.
  */
-function formTooLarge(method: string, contentLength: string | undefined) {
+function formTooLarge(method: string, path: string, contentLength: string | undefined) {
   if (method === 'GET' || method === 'HEAD') return null;
   if (contentLength === undefined || !/^\d+$/.test(contentLength)) {
     return { status: 411, message: 'Length Required: send the form with a Content-Length.' };
   }
-  return Number(contentLength) > maxFormBytes
-    ? { status: 413, message: `Content Too Large: a form may have at most ${maxFormBytes} bytes.` }
+  const limit = largeForms[path] ?? maxFormBytes;
+  return Number(contentLength) > limit
+    ? { status: 413, message: `Content Too Large: this form may have at most ${limit} bytes.` }
     : null;
 }
 
@@ -137,7 +141,7 @@ async function pagesRoute(pages: PagesHandler, candor: Candor) {
         headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
       });
     }
-    const tooLarge = formTooLarge(c.req.method, c.req.header('content-length'));
+    const tooLarge = formTooLarge(c.req.method, c.req.path, c.req.header('content-length'));
     if (tooLarge) {
       return new Response(`${tooLarge.status} ${tooLarge.message}\n`, {
         status: tooLarge.status,

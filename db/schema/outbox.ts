@@ -30,6 +30,8 @@ export const notifications = sqliteTable(
     // One email per subscriber per update, whatever happens (NULLs, for confirmations, differ).
     uniqueIndex('notifications_once').on(table.subscriberId, table.updateId),
     index('notifications_batch').on(table.batchId),
+    // The console's delivery per update counts from this index alone, without the table.
+    index('notifications_update_state').on(table.updateId, table.state),
   ],
 );
 

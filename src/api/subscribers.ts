@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { subscriberStates } from '#domain/enums.ts';
+import { subscribersCsv } from '#lib/subscriber-csv.ts';
 import {
   deleteSubscriber,
   importSubscribers,
@@ -47,9 +48,6 @@ const output = (row: Row) => ({
   confirmed_at: row.confirmedAt?.toISOString() ?? null,
   left_at: row.leftAt?.toISOString() ?? null,
 });
-
-const csvField = (value: string) =>
-  /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 
 export const subscribersRouter = newRouter()
   .openapi(
@@ -107,23 +105,8 @@ export const subscribersRouter = newRouter()
       },
     }),
     async (c) => {
-      const rows = (await listSubscribers(c.get('candor').context('read'))).map(output);
-      const lines = [
-        'id,email,state,components,source,created_at,confirmed_at,left_at',
-        ...rows.map((r) =>
-          [
-            r.id,
-            csvField(r.email),
-            r.state,
-            csvField((r.components ?? []).join(' ')),
-            r.source,
-            r.created_at,
-            r.confirmed_at ?? '',
-            r.left_at ?? '',
-          ].join(','),
-        ),
-      ];
-      return c.body(`${lines.join('\r\n')}\r\n`, 200, {
+      const rows = await listSubscribers(c.get('candor').context('read'));
+      return c.body(subscribersCsv(rows), 200, {
         'content-type': 'text/csv; charset=utf-8',
         'content-disposition': 'attachment; filename="subscribers.csv"',
       });

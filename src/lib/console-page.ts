@@ -1,5 +1,5 @@
 import type { AstroGlobal } from 'astro';
-import { roleAtLeast } from '#domain/enums.ts';
+import { roleAtLeast, type UserRole } from '#domain/enums.ts';
 import type { SignedIn } from '#services/people/sessions.ts';
 import { type FieldErrors, refusalOf } from './forms.ts';
 import { guardInternal } from './internal-page.ts';
@@ -13,12 +13,16 @@ export interface ConsoleAccess {
 }
 
 /**
- * What every console page does first: signed-in people only (viewers read), and a form sent by
- * someone who may not act is refused with 403 before anything is read from it.
+ * What every console page does first: signed-in people only (viewers read, unless the page shows
+ * what only `readRole` and up may see), and a form sent by someone who may not act is refused
+ * with 403 before anything is read from it.
  * @example const access = consoleAccess(Astro); if (access instanceof Response) return access;
  */
-export function consoleAccess(astro: AstroGlobal): ConsoleAccess | Response {
-  const away = guardInternal(astro, 'viewer');
+export function consoleAccess(
+  astro: AstroGlobal,
+  readRole: UserRole = 'viewer',
+): ConsoleAccess | Response {
+  const away = guardInternal(astro, readRole);
   if (away) return away;
   const user = astro.locals.user as SignedIn;
   const canEdit = roleAtLeast(user.role, 'editor');

@@ -8,11 +8,25 @@ import { roleAtLeast, type UserRole } from '#domain/enums.ts';
  * @example const away = guardInternal(Astro, 'admin'); if (away) return away;
  */
 export function guardInternal(astro: AstroGlobal, role: UserRole = 'viewer'): Response | null {
-  const headers = { 'Cache-Control': 'private, no-store', 'X-Robots-Tag': 'noindex' };
-  for (const [name, value] of Object.entries(headers)) astro.response.headers.set(name, value);
-  const { user } = astro.locals;
+  for (const [name, value] of Object.entries(internalHeaders))
+    astro.response.headers.set(name, value);
+  return internalRefusal(astro, role);
+}
+
+const internalHeaders = { 'Cache-Control': 'private, no-store', 'X-Robots-Tag': 'noindex' };
+
+/**
+ * The same check for an endpoint (a `.ts` page, which has no `Astro.response` to set headers
+ * on): the refusal, or null when the signed-in person has `role`.
+ */
+export function internalRefusal(
+  context: Pick<AstroGlobal, 'locals' | 'url'>,
+  role: UserRole = 'viewer',
+): Response | null {
+  const headers = internalHeaders;
+  const { user } = context.locals;
   if (!user) {
-    const back = `${astro.url.pathname}${astro.url.search}`;
+    const back = `${context.url.pathname}${context.url.search}`;
     return new Response(null, {
       status: 303,
       headers: { ...headers, Location: `/login?next=${encodeURIComponent(back)}` },

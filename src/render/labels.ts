@@ -7,7 +7,9 @@ import type {
   IncidentType,
   Indicator,
   MaintenanceStatus,
+  NotificationState,
   Severity,
+  SubscriberState,
 } from '#domain/enums.ts';
 
 // Words people read for each status. Colour is never the only signal: every status has a label
@@ -128,4 +130,29 @@ export const actionItemStatusLabels: Record<ActionItemStatus, string> = {
   in_progress: 'In progress',
   done: 'Done',
   wont_do: "Won't do",
+};
+
+export const subscriberStateLabels: Record<SubscriberState, string> = {
+  pending: 'Pending (not confirmed)',
+  active: 'Active',
+  unsubscribed: 'Unsubscribed',
+  bounced: 'Bounced',
+  complained: 'Complained',
+};
+
+/**
+ * Why an address is suppressed. The state is the reason: a provider's bounce or complaint
+ * event sets it (src/services/subscribers/suppress.ts), and nothing is sent to it again.
+ */
+export const suppressionReasons: Partial<Record<SubscriberState, string>> = {
+  bounced: 'The provider could not deliver to this address (a bounce); nothing more is sent.',
+  complained: 'The recipient marked an email as spam (a complaint); nothing more is sent.',
+};
+
+export const notificationStateLabels: Record<NotificationState, string> = {
+  queued: 'Queued',
+  batched: 'Batched',
+  sent: 'Sent',
+  failed: 'Failed',
+  skipped: 'Skipped',
 };

@@ -9,7 +9,7 @@ import { isOverdue, reviewState } from '#domain/lifecycle.ts';
 import { updateComponent } from './components/update-component.ts';
 import type { ServiceContext } from './context.ts';
 import type { EmailSettings } from './email/compose.ts';
-import { readOutbox } from './email/read-outbox.ts';
+import { readDeliveryByUpdate, readOutbox } from './email/read-outbox.ts';
 import { DomainError } from './errors.ts';
 import { addIncidentUpdate } from './incidents/add-incident-update.ts';
 import { correctIncidentUpdate } from './incidents/correct-update.ts';
@@ -29,7 +29,12 @@ import {
 import { listActionItems, listReviewsDue } from './read/load-reviews.ts';
 import { addActionItem, updateActionItem } from './reviews/action-items.ts';
 import { findPostmortem, savePostmortem } from './reviews/postmortem.ts';
-import { importSubscribers, listSubscribers } from './subscribers/admin.ts';
+import {
+  countSubscribersByState,
+  importSubscribers,
+  listSubscribers,
+  searchSubscribers,
+} from './subscribers/admin.ts';
 
 /** The console's writes, as `ctx.actor`. Each is audited by the use case it calls. */
 export function consoleActions(ctx: ServiceContext) {
@@ -54,8 +59,20 @@ export function consoleActions(ctx: ServiceContext) {
       createMaintenance(ctx, input),
     updateMaintenance: (id: string, input: Parameters<typeof updateMaintenance>[2]) =>
       updateMaintenance(ctx, id, input),
-    importSubscribers: (items: Parameters<typeof importSubscribers>[1]) =>
-      importSubscribers(ctx, items),
+    /**
+     * Imports in transactions of 1,000 (the API's most per call): 10,000 rows in one would hold
+     * the write lock for seconds, and an incident update would wait. Rows are checked before
+     * (src/lib/subscriber-csv.ts); importing again is harmless, as existing addresses are kept.
+     */
+    async importSubscribers(items: Parameters<typeof importSubscribers>[1]) {
+      const result = { ids: [] as string[], created: 0 };
+      for (let start = 0; start < items.length; start += 1000) {
+        const done = await importSubscribers(ctx, items.slice(start, start + 1000));
+        result.ids.push(...done.ids);
+        result.created += done.created;
+      }
+      return result;
+    },
   };
 }
 export type ConsoleActions = ReturnType<typeof consoleActions>;
@@ -132,7 +149,11 @@ export function consoleReads(db: Database, now: () => Date, email: EmailSettings
     maintenance: (id: string) => getMaintenance(db, id),
     maintenances: () => listMaintenances(db, 200),
     subscribers: () => listSubscribers({ db }),
+    searchSubscribers: (filter: Parameters<typeof searchSubscribers>[1]) =>
+      searchSubscribers({ db }, filter),
+    subscriberCounts: () => countSubscribersByState({ db }),
     outbox: (limit = 100) => readOutbox({ db, now }, email, { limit }),
+    deliveryByUpdate: (limit = 50) => readDeliveryByUpdate({ db }, limit),
   };
 }
 export type ConsoleReads = ReturnType<typeof consoleReads>;

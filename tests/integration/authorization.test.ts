@@ -23,17 +23,15 @@ type Expected = Record<Principal, number | number[]>;
 const everyone = (status: number | number[]): Expected =>
   Object.fromEntries(principals.map((p) => [p, status])) as Expected;
 /** Pages for signed-in people: anyone else is sent to sign in; tokens do not open pages. */
-const signedIn = (role: 'viewer' | 'admin', ok = 200): Expected => ({
+const signedIn = (role: 'viewer' | 'editor' | 'admin', ok = 200): Expected => ({
   anonymous: 303,
   viewer: role === 'viewer' ? ok : 403,
-  editor: role === 'viewer' ? ok : 403,
+  editor: role === 'admin' ? 403 : ok,
   admin: ok,
   'read token': 303,
   'write token': 303,
   'admin token': 303,
 });
-/** Console forms: viewers read the console but may not act; editors and admins may. */
-const editors = (ok: number): Expected => ({ ...signedIn('viewer', ok), viewer: 403 });
 /** API routes: a bearer token with the scope; a session cookie grants nothing in the API. */
 const scoped = (needs: 'read' | 'write' | 'admin', ok: number | number[]): Expected => {
   const rank = { read: 0, write: 1, admin: 2 };
@@ -265,15 +263,28 @@ const table: Record<string, Row> = {
     path: (ids) => `/internal/incidents/${ids.internalIncident}`,
     expected: signedIn('viewer'),
   },
+  // Subscriber addresses and email recipients are personal data: editors and up, as the API's
+  // write token.
+  'GET /admin/subscribers': { path: fixed('/admin/subscribers'), expected: signedIn('editor') },
+  'POST /admin/subscribers': {
+    path: fixed('/admin/subscribers'),
+    expected: signedIn('editor', 422),
+    form: {},
+  },
+  'GET /admin/subscribers.csv': {
+    path: fixed('/admin/subscribers.csv'),
+    expected: signedIn('editor'),
+  },
+  'GET /admin/outbox': { path: fixed('/admin/outbox'), expected: signedIn('editor') },
   'GET /admin/audit': { path: fixed('/admin/audit'), expected: signedIn('admin') },
   // The comms console: every signed-in person reads it; editors and admins act (an empty form
   // is refused with 422, an unknown update with 404).
   'GET /admin': { path: fixed('/admin'), expected: signedIn('viewer') },
-  'POST /admin': { path: fixed('/admin'), expected: editors(422), form: {} },
+  'POST /admin': { path: fixed('/admin'), expected: signedIn('editor', 422), form: {} },
   'GET /admin/incidents/new': { path: fixed('/admin/incidents/new'), expected: signedIn('viewer') },
   'POST /admin/incidents/new': {
     path: fixed('/admin/incidents/new'),
-    expected: editors(422),
+    expected: signedIn('editor', 422),
     form: {},
   },
   'GET /admin/incidents/[id]': {
@@ -282,7 +293,7 @@ const table: Record<string, Row> = {
   },
   'POST /admin/incidents/[id]': {
     path: (ids) => `/admin/incidents/${ids.incident}`,
-    expected: editors(422),
+    expected: signedIn('editor', 422),
     form: {},
   },
   'GET /admin/incidents/[id]/postmortem': {
@@ -291,7 +302,7 @@ const table: Record<string, Row> = {
   },
   'POST /admin/incidents/[id]/postmortem': {
     path: (ids) => `/admin/incidents/${ids.incident}/postmortem`,
-    expected: editors(422),
+    expected: signedIn('editor', 422),
     form: {},
   },
   'GET /admin/incidents/[id]/updates/[updateId]': {
@@ -300,7 +311,7 @@ const table: Record<string, Row> = {
   },
   'POST /admin/incidents/[id]/updates/[updateId]': {
     path: (ids) => `/admin/incidents/${ids.incident}/updates/none`,
-    expected: editors(404),
+    expected: signedIn('editor', 404),
     form: {},
   },
   'GET /admin/templates': { path: fixed('/admin/templates'), expected: signedIn('viewer') },
@@ -316,19 +327,28 @@ async function apiRoutes(): Promise<string[]> {
   return [...new Set(routes)];
 }
 
-/** Every page and the methods it answers: GET, and POST when it reads a posted form. */
+/**
+ * Every page and the methods it answers: GET, and POST when it reads a posted form; for an
+ * endpoint (a `.ts` file), the methods it exports.
+ */
 function pageRoutes(): string[] {
   const dir = join(process.cwd(), 'src', 'pages');
   const routes: string[] = [];
   for (const file of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
-    if (!file.endsWith('.astro')) continue;
+    const endpoint = file.endsWith('.ts');
+    if (!file.endsWith('.astro') && !endpoint) continue;
     const route = `/${relative('.', file).split(sep).join('/')}`
-      .replace(/\.astro$/, '')
+      .replace(/\.(astro|ts)$/, '')
       .replace(/\/index$/, '');
-    routes.push(`GET ${route || '/'}`);
-    if (readFileSync(join(dir, file), 'utf8').includes("Astro.request.method === 'POST'")) {
-      routes.push(`POST ${route}`);
+    const source = readFileSync(join(dir, file), 'utf8');
+    if (endpoint) {
+      for (const [, method] of source.matchAll(/export const (GET|POST|PUT|PATCH|DELETE)\b/g)) {
+        routes.push(`${method} ${route}`);
+      }
+      continue;
     }
+    routes.push(`GET ${route || '/'}`);
+    if (source.includes("Astro.request.method === 'POST'")) routes.push(`POST ${route}`);
   }
   return routes;
 }

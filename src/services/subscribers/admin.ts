@@ -1,4 +1,4 @@
-import { asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, sql } from 'drizzle-orm';
 import { subscribers } from '#db/schema/index.ts';
 import type { SubscriberState } from '#domain/enums.ts';
 import { newId } from '#lib/ids.ts';
@@ -99,6 +99,49 @@ export async function listSubscribers(
     .from(subscribers)
     .where(filter.state ? eq(subscribers.state, filter.state) : undefined)
     .orderBy(asc(subscribers.createdAt), asc(subscribers.email));
+}
+
+/**
+ * One page of subscribers for the console, in address order: those whose address contains
+ * `query` (without regard to case) and are in `state`, after the address `after`. Filtered,
+ * ordered and limited in SQL on the address index, so a page stays quick at 100,000 subscribers.
+ */
+export async function searchSubscribers(
+  ctx: Pick<ServiceContext, 'db'>,
+  filter: {
+    query?: string | undefined;
+    state?: SubscriberState | undefined;
+    after?: string | undefined;
+    limit: number;
+  },
+) {
+  // Addresses are stored lower-cased; % and _ typed in a search are meant literally.
+  const pattern = filter.query
+    ? `%${normaliseEmail(filter.query).replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+    : undefined;
+  return ctx.db
+    .select()
+    .from(subscribers)
+    .where(
+      and(
+        pattern ? sql`${subscribers.email} like ${pattern} escape '\\'` : undefined,
+        filter.state ? eq(subscribers.state, filter.state) : undefined,
+        filter.after ? gt(subscribers.email, filter.after) : undefined,
+      ),
+    )
+    .orderBy(asc(subscribers.email))
+    .limit(filter.limit);
+}
+
+/** How many subscribers are in each state (states with none are absent). */
+export async function countSubscribersByState(
+  ctx: Pick<ServiceContext, 'db'>,
+): Promise<Partial<Record<SubscriberState, number>>> {
+  const rows = await ctx.db
+    .select({ state: subscribers.state, count: count() })
+    .from(subscribers)
+    .groupBy(subscribers.state);
+  return Object.fromEntries(rows.map((row) => [row.state, row.count]));
 }
 
 /** Deletes a subscriber and everything queued for them. */

@@ -1,0 +1,1 @@
+CREATE INDEX `notifications_update_state` ON `notifications` (`update_id`,`state`);
