@@ -179,6 +179,33 @@ describe('maintenance in the console', () => {
     });
   });
 
+  it('keeps a start given to the second by the API when the form leaves it as it was', async () => {
+    const created = await api('POST', '/api/v1/maintenances', {
+      title: 'From automation',
+      body: 'Scheduled by a script.',
+      scheduled_for: '2030-07-01T08:00:30Z',
+      scheduled_until: '2030-07-01T09:00:30Z',
+      components: [],
+    });
+    expect(created.status, created.text).toBe(201);
+    const id = created.json.id as string;
+    const page = await (await editor.get(`/admin/maintenance/${id}`)).text();
+    expect(page).toContain('name="scheduled_for" type="datetime-local" value="2030-07-01T10:00"');
+    const saved = await editor.post(`/admin/maintenance/${id}`, {
+      form: 'edit',
+      title: 'From automation, renamed',
+      scheduled_for: '2030-07-01T10:00',
+      scheduled_until: '2030-07-01T11:30',
+      auto_transition: 'on',
+    });
+    expect(saved.status).toBe(303);
+    expect((await api('GET', `/api/v1/maintenances/${id}`)).json).toMatchObject({
+      title: 'From automation, renamed',
+      scheduled_for: '2030-07-01T08:00:30.000Z',
+      scheduled_until: '2030-07-01T09:30:00.000Z',
+    });
+  });
+
   it('starts one by hand and completes it', async () => {
     const id = await scheduleThroughForm({ title: 'Started by hand' });
     const page = await (await editor.get(`/admin/maintenance/${id}`)).text();
