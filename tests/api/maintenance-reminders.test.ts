@@ -116,6 +116,8 @@ describe('maintenance reminders', () => {
     h.clock.advance(2 * hour + 30 * minute);
     // Announced 30 minutes before its start, inside the hour's lead: subscribers just heard.
     await schedule(h, 30 * minute);
+    // Announced just as its reminder time came: the announcement is the reminder.
+    await schedule(h, hour);
     expect(await remind(h)).toEqual([]);
   });
 

@@ -41,7 +41,7 @@ export async function remindMaintenance(ctx: ServiceContext, minutes: number): P
     );
   const reminded: string[] = [];
   for (const maintenance of soon) {
-    if (maintenance.createdAt.getTime() > maintenance.scheduledFor.getTime() - lead) continue;
+    if (maintenance.createdAt.getTime() >= maintenance.scheduledFor.getTime() - lead) continue;
     const claimed = await ctx.db.transaction(async (tx) => {
       const claim = await tx
         .update(maintenances)
