@@ -70,6 +70,13 @@ const settingsSchema = z.object({
     .int('must be a whole number')
     .min(1, 'must be at least 1')
     .default(10),
+  // How long before a public maintenance starts its subscribers are reminded (once); 0: never.
+  MAINTENANCE_REMINDER_MINUTES: z.coerce
+    .number({ error: 'must be a whole number of minutes' })
+    .int('must be a whole number of minutes')
+    .min(0, 'must be 0 (no reminders) or more')
+    .max(10_080, 'must be at most 10080 (a week)')
+    .default(60),
   // Keys for signing sessions and links; generated on first start and stored when not given.
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   // Addresses (IPs or CIDR ranges, comma-separated) of an authenticating reverse proxy whose user
@@ -119,6 +126,8 @@ export interface Config {
   emailReplyTo: string | undefined;
   emailUnsubscribeMailto: string | undefined;
   subscribeLimitPerMinute: number;
+  /** Minutes before a maintenance's start that subscribers are reminded of it; 0 turns it off. */
+  maintenanceReminderMinutes: number;
   sessionSecret: string | undefined;
   /** Addresses and CIDR ranges of trusted reverse proxies; empty when none is trusted. */
   trustedProxies: string[];
@@ -176,6 +185,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     emailReplyTo: s.EMAIL_REPLY_TO,
     emailUnsubscribeMailto: s.EMAIL_UNSUBSCRIBE_MAILTO,
     subscribeLimitPerMinute: s.SUBSCRIBE_LIMIT_PER_MINUTE,
+    maintenanceReminderMinutes: s.MAINTENANCE_REMINDER_MINUTES,
     sessionSecret: s.SESSION_SECRET,
     trustedProxies: s.TRUSTED_PROXIES,
     trustedProxyUserHeader: s.TRUSTED_PROXY_USER_HEADER,

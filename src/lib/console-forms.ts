@@ -8,6 +8,7 @@ import {
   impacts,
   incidentStatuses,
   incidentTypes,
+  maintenanceStatuses,
   severities,
 } from '#domain/enums.ts';
 import { instantOfLocalTime } from '#domain/time.ts';
@@ -120,25 +121,56 @@ export const actionItemStatusForm = z.object({
   verification: optionalText(2000),
 });
 
+/** A datetime-local field that must be filled. */
+const requiredLocalTime = (timeZone: string, what: string) =>
+  localTime(timeZone).transform((at, ctx) => {
+    if (at) return at;
+    ctx.addIssue({ code: 'custom', message: `Give ${what}.` });
+    return z.NEVER;
+  });
+
+/** Checkboxes of one name: none ticked sends nothing, so an empty list. */
+const checkedIds = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]));
+
+/** What a maintenance is and when: scheduling and editing share it. */
+const maintenanceFields = (timeZone: string) => ({
+  title: required(255, 'a title'),
+  scheduled_for: requiredLocalTime(timeZone, 'the start'),
+  scheduled_until: requiredLocalTime(timeZone, 'the end'),
+  auto_transition: checkbox,
+  components: checkedIds,
+});
+
+/** The window ends after it starts; the error shows beside its end, as the API's does. */
+const endsAfterStart = {
+  check: (v: { scheduled_for: Date; scheduled_until: Date }) => v.scheduled_until > v.scheduled_for,
+  params: { message: 'The window must end after it starts.', path: ['scheduled_until'] },
+};
+
 export const maintenanceForm = (timeZone: string) =>
   z
     .object({
-      title: required(255, 'a title'),
+      ...maintenanceFields(timeZone),
       body: required(20_000, 'what will happen'),
-      scheduled_for: localTime(timeZone).refine((v) => v !== null, 'Give the start.'),
-      scheduled_until: localTime(timeZone).refine((v) => v !== null, 'Give the end.'),
-      audience: z.enum(audiences),
-      auto_transition: checkbox,
+      audience: z.enum(audiences, 'Choose who sees it.'),
       notify: checkbox,
-      components: z
-        .union([z.string(), z.array(z.string())])
-        .optional()
-        .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v])),
     })
-    .refine((v) => (v.scheduled_until as Date) > (v.scheduled_for as Date), {
-      message: 'The window must end after it starts.',
-      path: ['scheduled_until'],
-    });
+    .refine(endsAfterStart.check, endsAfterStart.params);
+export type MaintenanceForm = z.infer<ReturnType<typeof maintenanceForm>>;
+
+export const maintenanceEditForm = (timeZone: string) =>
+  z.object(maintenanceFields(timeZone)).refine(endsAfterStart.check, endsAfterStart.params);
+
+export const maintenanceUpdateForm = z.object({
+  status: z.enum(maintenanceStatuses, 'Choose a status.'),
+  body: required(20_000, 'the message'),
+  notify: checkbox,
+});
+
+export const maintenanceCancelForm = z.object({ body: optionalText(20_000) });
 
 /** The promise a form asks for: undefined keeps the cadence, 0 none, else minutes from now. */
 export const promiseFrom = (minutes: number | undefined, now: Date): Date | null | undefined =>

@@ -55,6 +55,7 @@ export function validateForm<T>(
 
 /**
  * A use case's refusal as a field error, or null when `error` is not one (it is then rethrown).
+ * `fieldNames` renames the use case's fields to the form's, a whole list's entries by its name.
  * Checked by shape, not class: pages are bundled apart from the services that throw.
  */
 export function refusalOf(
@@ -63,7 +64,9 @@ export function refusalOf(
 ): FieldErrors | null {
   if (!(error instanceof Error) || error.name !== 'DomainError') return null;
   const field = (error as Error & { field?: string }).field;
-  return { [field ? (fieldNames[field] ?? field) : '_form']: error.message };
+  // `components.<id>` names one entry of a list; a form shows it beside the list.
+  const named = field && (fieldNames[field] ?? fieldNames[field.split('.')[0] ?? '']);
+  return { [named || field || '_form']: error.message };
 }
 
 /** The ids that describe a field (its hint, its error), for aria-describedby. */

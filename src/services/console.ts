@@ -146,7 +146,15 @@ export function consoleReads(db: Database, now: () => Date, email: EmailSettings
       };
     },
     components: () => listComponents(db),
-    maintenance: (id: string) => getMaintenance(db, id),
+    /** One maintenance, and every component to choose from; null when there is none. */
+    async maintenance(id: string) {
+      const maintenance = await getMaintenance(db, id).catch((error: unknown) => {
+        if (error instanceof DomainError && error.code === 'not_found') return null;
+        throw error;
+      });
+      if (!maintenance) return null;
+      return { now: now(), maintenance, components: await listComponents(db) };
+    },
     maintenances: () => listMaintenances(db, 200),
     subscribers: () => listSubscribers({ db }),
     searchSubscribers: (filter: Parameters<typeof searchSubscribers>[1]) =>

@@ -315,6 +315,25 @@ const table: Record<string, Row> = {
     form: {},
   },
   'GET /admin/templates': { path: fixed('/admin/templates'), expected: signedIn('viewer') },
+  'GET /admin/maintenance': { path: fixed('/admin/maintenance'), expected: signedIn('viewer') },
+  'GET /admin/maintenance/new': {
+    path: fixed('/admin/maintenance/new'),
+    expected: signedIn('viewer'),
+  },
+  'POST /admin/maintenance/new': {
+    path: fixed('/admin/maintenance/new'),
+    expected: signedIn('editor', 422),
+    form: {},
+  },
+  'GET /admin/maintenance/[id]': {
+    path: (ids) => `/admin/maintenance/${ids.maintenance}`,
+    expected: signedIn('viewer'),
+  },
+  'POST /admin/maintenance/[id]': {
+    path: (ids) => `/admin/maintenance/${ids.maintenance}`,
+    expected: signedIn('editor', 422),
+    form: {},
+  },
   // Last, since it ends the sessions it is sent with.
   'POST /logout': { path: fixed('/logout'), expected: everyone(303), form: {} },
 };

@@ -13,7 +13,15 @@ describe('loadConfig', () => {
       siteUrlConfigured: false,
       contentDir: 'content',
       production: false,
+      maintenanceReminderMinutes: 60,
     });
+  });
+
+  it('reads the maintenance reminder lead time, 0 turning reminders off', () => {
+    expect(loadConfig({ MAINTENANCE_REMINDER_MINUTES: '1440' }).maintenanceReminderMinutes).toBe(
+      1440,
+    );
+    expect(loadConfig({ MAINTENANCE_REMINDER_MINUTES: '0' }).maintenanceReminderMinutes).toBe(0);
   });
 
   it('takes the five settings a deployment needs, plain http included, in production', () => {
@@ -46,6 +54,8 @@ describe('loadConfig', () => {
     ],
     [{ EMAIL_FROM: 'not an address' }, /^Invalid setting EMAIL_FROM .*"Name <address>"/],
     [{ NODE_ENV: 'staging' }, /^Invalid setting NODE_ENV/],
+    [{ MAINTENANCE_REMINDER_MINUTES: '-5' }, /^Invalid setting MAINTENANCE_REMINDER_MINUTES .*0/],
+    [{ MAINTENANCE_REMINDER_MINUTES: 'an hour' }, /^Invalid setting MAINTENANCE_REMINDER_MINUTES/],
   ])('refuses %j with one line naming the setting', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

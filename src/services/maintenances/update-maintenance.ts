@@ -91,6 +91,9 @@ export async function updateMaintenance(
         verifyingAt: status === 'verifying' && !current.verifyingAt ? now : current.verifyingAt,
         completedAt: status === 'completed' ? now : current.completedAt,
         cancelledAt: status === 'cancelled' && moved ? now : current.cancelledAt,
+        // A new start deserves its own reminder.
+        remindedAt:
+          scheduledFor.getTime() === current.scheduledFor.getTime() ? current.remindedAt : null,
         updatedAt: now,
       })
       .where(eq(maintenances.id, id));
