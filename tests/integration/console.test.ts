@@ -1,10 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  apiClient,
-  createUserWithCli,
-  type StartedServer,
-  startServer,
-} from '#tests/support/server.ts';
+import { type ConsoleSession, signInToConsole } from '#tests/support/console-session.ts';
+import { apiClient, type StartedServer, startServer } from '#tests/support/server.ts';
 
 // The comms console through a real server, as a browser without JavaScript uses it: forms
 // posted with the site's Origin, a session cookie, redirects after success, and the typed text
@@ -12,48 +8,17 @@ import {
 
 const bootstrap = 'console-test-bootstrap-token-0123456789';
 let server: StartedServer;
-let editor: Session;
-let viewer: Session;
-let admin: Session;
+let editor: ConsoleSession;
+let viewer: ConsoleSession;
+let admin: ConsoleSession;
 let api: ReturnType<typeof apiClient>;
-
-interface Session {
-  get(path: string): Promise<Response>;
-  post(path: string, fields: Record<string, string>): Promise<Response>;
-}
-
-async function signIn(email: string, role: string): Promise<Session> {
-  const password = createUserWithCli(server, email, role);
-  const response = await fetch(`${server.url}/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
-    body: new URLSearchParams({ email, password }),
-    redirect: 'manual',
-  });
-  expect(response.status).toBe(303);
-  const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  return {
-    get: (path) => fetch(`${server.url}${path}`, { headers: { cookie }, redirect: 'manual' }),
-    post: (path, fields) =>
-      fetch(`${server.url}${path}`, {
-        method: 'POST',
-        headers: {
-          cookie,
-          origin: server.url,
-          'content-type': 'application/x-www-form-urlencoded',
-        },
-        body: new URLSearchParams(fields),
-        redirect: 'manual',
-      }),
-  };
-}
 
 beforeAll(async () => {
   server = await startServer({ BOOTSTRAP_TOKEN: bootstrap });
   api = apiClient(() => server.url, bootstrap);
-  editor = await signIn('comms@example.com', 'editor');
-  viewer = await signIn('reader@example.com', 'viewer');
-  admin = await signIn('root@example.com', 'admin');
+  editor = await signInToConsole(server, 'comms@example.com', 'editor');
+  viewer = await signInToConsole(server, 'reader@example.com', 'viewer');
+  admin = await signInToConsole(server, 'root@example.com', 'admin');
 }, 60_000);
 afterAll(() => server?.stop());
 
