@@ -98,8 +98,14 @@ export async function createSite(candor: Candor): Promise<{ app: App; clientDir:
 
 /** The largest form a page takes: a sign-in or a subscription is well under a kilobyte. */
 export const maxFormBytes = 64 * 1024;
-/** The console's subscriber import carries a CSV file of up to 2 MiB besides its fields. */
-const largeForms: Record<string, number> = { '/admin/subscribers': maxImportBytes + maxFormBytes };
+/**
+ * Forms that carry more: the subscriber import a CSV file of up to 2 MiB, a postmortem two long
+ * Markdown parts (as much as the API takes in one body).
+ */
+const largeForms: [RegExp, number][] = [
+  [/^\/admin\/subscribers$/, maxImportBytes + maxFormBytes],
+  [/^\/admin\/incidents\/[^/]+\/postmortem$/, 1024 * 1024],
+];
 
 /**
  * Pages read posted forms whole, so a post must say its length (browsers always do) and stay
@@ -110,7 +116,7 @@ function formTooLarge(method: string, path: string, contentLength: string | unde
   if (contentLength === undefined || !/^\d+$/.test(contentLength)) {
     return { status: 411, message: 'Length Required: send the form with a Content-Length.' };
   }
-  const limit = largeForms[path] ?? maxFormBytes;
+  const limit = largeForms.find(([pattern]) => pattern.test(path))?.[1] ?? maxFormBytes;
   return Number(contentLength) > limit
     ? { status: 413, message: `Content Too Large: this form may have at most ${limit} bytes.` }
     : null;

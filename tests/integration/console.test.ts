@@ -224,6 +224,26 @@ describe('the console', () => {
     expect(bad.status).toBe(422);
   });
 
+  it('takes a long postmortem, beyond the 64 KiB other forms are held to', async () => {
+    const id = await declare({ title: 'A long review' });
+    await editor.post(`/admin/incidents/${id}`, {
+      form: 'update',
+      intent: 'publish',
+      status: 'resolved',
+      body: 'Resolved.',
+    });
+    const paragraph = 'We changed the deploy pipeline so that every region gets the canary. ';
+    const long = `## Summary\n\n${paragraph.repeat(1300)}`; // about 90 KB
+    const saved = await editor.post(`/admin/incidents/${id}/postmortem`, {
+      public_body: long,
+      internal_body: long,
+      published: 'on',
+    });
+    expect(saved.status).toBe(303);
+    const stored = (await api('GET', `/api/v1/incidents/${id}/postmortem`)).json;
+    expect(stored.public_body).toBe(long.trim());
+  });
+
   it('lists and previews the message templates', async () => {
     const html = await (await viewer.get('/admin/templates')).text();
     expect(html).toContain('content/templates/investigating.md');
