@@ -349,6 +349,9 @@ export const maintenanceOut = z
     started_at: timestamp.nullable(),
     completed_at: timestamp.nullable(),
     cancelled_at: timestamp.nullable(),
+    reminded_at: timestamp
+      .nullable()
+      .meta({ description: 'When subscribers were reminded that it is about to begin.' }),
     components: z.array(z.string()),
     updates: z.array(
       z.object({

@@ -82,6 +82,7 @@ export function maintenanceOutput(row: AdminMaintenance) {
     started_at: isoOrNull(row.startedAt),
     completed_at: isoOrNull(row.completedAt),
     cancelled_at: isoOrNull(row.cancelledAt),
+    reminded_at: isoOrNull(row.remindedAt),
     components: row.componentIds,
     updates: row.updates.map((update) => ({
       id: update.id,

@@ -1,8 +1,8 @@
-import type { ComponentStatus, IncidentStatus } from '#domain/enums.ts';
+import type { ComponentStatus } from '#domain/enums.ts';
 import type { EmailTemplates } from '#services/content/load-content.ts';
 import { type EmailSite, type RenderedEmail, renderUpdateEmail } from './email.ts';
 import { formatDateTime } from './format.ts';
-import { componentStatusLabels, incidentStatusLabels } from './labels.ts';
+import { componentStatusLabels } from './labels.ts';
 import { markdownToHtml, markdownToText } from './markdown.ts';
 
 // What an incident update will look like before it is published: its message filled from a
@@ -32,8 +32,10 @@ export function messageTemplateValues(values: MessageValues) {
 }
 
 export interface EmailPreviewInput {
+  kind: 'incident' | 'maintenance';
   title: string;
-  status: IncidentStatus;
+  /** The update's status in words, as the email says it: "Investigating", "Scheduled". */
+  statusLabel: string;
   body: string;
   /** The public components it touches, with the status they will have. */
   components: { name: string; status: ComponentStatus }[];
@@ -50,9 +52,9 @@ export function previewUpdateEmail(
   input: EmailPreviewInput,
 ): RenderedEmail {
   return renderUpdateEmail(templates, site, {
-    kind: 'incident',
+    kind: input.kind,
     title: input.title,
-    status: incidentStatusLabels[input.status],
+    status: input.statusLabel,
     bodyHtml: markdownToHtml(input.body),
     bodyText: markdownToText(input.body),
     components: input.components.map((c) => `${c.name} (${componentStatusLabels[c.status]})`),

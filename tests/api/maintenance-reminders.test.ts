@@ -89,6 +89,8 @@ describe('maintenance reminders', () => {
 
     const [row] = await h.db.select().from(maintenances).where(eq(maintenances.id, id));
     expect(row?.remindedAt).toEqual(new Date(h.clock.now().getTime() - 30 * minute));
+    const told = (await h.request('GET', `/api/v1/maintenances/${id}`)).json;
+    expect(told.reminded_at).toBe(row?.remindedAt?.toISOString());
     const audit = await h.request('GET', `/api/v1/audit?entity_id=${id}`);
     expect(audit.json.map((entry: { action: string }) => entry.action)).toContain(
       'maintenance.reminded',

@@ -100,6 +100,9 @@ describe('maintenance in the console', () => {
     expect(html).toContain('<strong>read-only</strong>');
     expect(html).toContain('Jun 1, 2030, 10:00 – 11:00 GMT+2');
     expect(html).toContain(component.name);
+    // The email, as the sender will compose it.
+    expect(html).toMatch(/Subject:<\/strong> \[[^\]]+\] Database upgrade — Scheduled/);
+    expect(html).toContain(`${component.name} (Operational)`);
     // Changed after the preview: a new preview, nothing scheduled.
     const changed = await editor.post('/admin/maintenance/new', {
       ...schedule,
