@@ -258,6 +258,15 @@ describe('maintenance in the console', () => {
       body: 'Postponed to next quarter.',
     });
     expect(await publicList()).not.toContain(id);
+    // Gone from the page and the feed; its own page, where emailed links lead, says why.
+    const front = await (await fetch(`${server.url}/`)).text();
+    expect(front).not.toContain('Called off');
+    expect(await (await fetch(`${server.url}/history.atom`)).text()).not.toContain('Called off');
+    const own = await fetch(`${server.url}/maintenance/${id}`);
+    expect(own.status).toBe(200);
+    const ownText = await own.text();
+    expect(ownText).toContain('Cancelled');
+    expect(ownText).toContain('Postponed to next quarter.');
     const after = await (await editor.get(`/admin/maintenance/${id}`)).text();
     expect(after).not.toContain('id="cancel"');
     const list = await (await editor.get('/admin/maintenance')).text();
