@@ -5,12 +5,15 @@ import {
   audiences,
   type ComponentStatus,
   componentStatuses,
+  type IncidentStatus,
   impacts,
   incidentStatuses,
   incidentTypes,
   maintenanceStatuses,
+  type Severity,
   severities,
 } from '#domain/enums.ts';
+import { defaultNextUpdateAt } from '#domain/lifecycle.ts';
 import { instantOfLocalTime } from '#domain/time.ts';
 import type { FormValues } from './forms.ts';
 
@@ -179,3 +182,14 @@ export const promiseFrom = (minutes: number | undefined, now: Date): Date | null
     : minutes === 0
       ? null
       : new Date(now.getTime() + minutes * 60_000);
+
+/** The promise an update will carry, the severity's cadence filled in: what a preview shows. */
+export const promiseShown = (
+  minutes: number | undefined,
+  severity: Severity,
+  status: IncidentStatus,
+  now: Date,
+): Date | null => {
+  const chosen = promiseFrom(minutes, now);
+  return chosen === undefined ? defaultNextUpdateAt(severity, status, now) : chosen;
+};

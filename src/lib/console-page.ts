@@ -1,8 +1,8 @@
 import type { AstroGlobal } from 'astro';
 import { roleAtLeast, type UserRole } from '#domain/enums.ts';
 import type { SignedIn } from '#services/people/sessions.ts';
-import { type FieldErrors, refusalOf } from './forms.ts';
-import { guardInternal } from './internal-page.ts';
+import { type FieldErrors, type FormValues, fieldValue, refusalOf } from './forms.ts';
+import { forbidden, guardInternal } from './internal-page.ts';
 
 export interface ConsoleAccess {
   user: SignedIn;
@@ -27,15 +27,8 @@ export function consoleAccess(
   const user = astro.locals.user as SignedIn;
   const canEdit = roleAtLeast(user.role, 'editor');
   if (astro.request.method === 'POST' && !canEdit) {
-    return new Response(
-      `403 Forbidden: you are a ${user.role}; the console is read-only for you. An admin can make you an editor.\n`,
-      {
-        status: 403,
-        headers: {
-          'Content-Type': 'text/plain; charset=utf-8',
-          'Cache-Control': 'private, no-store',
-        },
-      },
+    return forbidden(
+      `you are a ${user.role}; the console is read-only for you. An admin can make you an editor.`,
     );
   }
   return { user, canEdit, actor: `user:${user.email}` };
@@ -76,4 +69,45 @@ export async function act<T>(
     astro.response.status = 422;
     return refusal;
   }
+}
+
+/**
+ * The state of a page holding several forms, each naming itself in a hidden `form` field: which
+ * one was sent, what it held, and its errors, which only that form shows again, beside its own
+ * fields. `attempt` runs an action as `act` does, keeping a refusal as the sent form's errors.
+ * @example const forms = pageForms(Astro); forms.read(sent); … forms.errorsOf('update').body
+ */
+export function pageForms(astro: AstroGlobal) {
+  const state = { name: '', values: {} as Record<string, string>, errors: {} as FieldErrors };
+  return {
+    state,
+    read(sent: FormValues) {
+      state.name = fieldValue(sent, 'form');
+      state.values = Object.fromEntries(
+        Object.keys(sent).map((name) => [name, fieldValue(sent, name)]),
+      );
+    },
+    /** Shows `errors` beside the sent form, answering 422. */
+    fail(errors: FieldErrors) {
+      state.errors = errors;
+      astro.response.status = 422;
+    },
+    async attempt<T>(
+      work: () => Promise<T>,
+      path: string,
+      notice: string,
+      fieldNames?: Record<string, string>,
+    ): Promise<Response | null> {
+      const done = await act(astro, work, path, notice, fieldNames);
+      if (done instanceof Response) return done;
+      state.errors = done;
+      return null;
+    },
+    errorsOf: (form: string): FieldErrors => (state.name === form ? state.errors : {}),
+    /** What the sent form held in `field`, if it is `form`; else `fallback`. */
+    valueIn: (form: string, field: string, fallback = '') =>
+      state.name === form ? (state.values[field] ?? fallback) : fallback,
+    checkedIn: (form: string, field: string, fallback: boolean) =>
+      state.name === form ? state.values[field] === 'on' : fallback,
+  };
 }

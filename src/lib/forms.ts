@@ -64,9 +64,10 @@ export function refusalOf(
 ): FieldErrors | null {
   if (!(error instanceof Error) || error.name !== 'DomainError') return null;
   const field = (error as Error & { field?: string }).field;
+  if (!field) return { _form: error.message };
   // `components.<id>` names one entry of a list; a form shows it beside the list.
-  const named = field && (fieldNames[field] ?? fieldNames[field.split('.')[0] ?? '']);
-  return { [named || field || '_form']: error.message };
+  const list = field.split('.')[0] ?? field;
+  return { [fieldNames[field] ?? fieldNames[list] ?? list]: error.message };
 }
 
 /** The ids that describe a field (its hint, its error), for aria-describedby. */

@@ -23,21 +23,21 @@ export function internalRefusal(
   context: Pick<AstroGlobal, 'locals' | 'url'>,
   role: UserRole = 'viewer',
 ): Response | null {
-  const headers = internalHeaders;
   const { user } = context.locals;
   if (!user) {
     const back = `${context.url.pathname}${context.url.search}`;
     return new Response(null, {
       status: 303,
-      headers: { ...headers, Location: `/login?next=${encodeURIComponent(back)}` },
+      headers: { ...internalHeaders, Location: `/login?next=${encodeURIComponent(back)}` },
     });
   }
   if (roleAtLeast(user.role, role)) return null;
-  return new Response(
-    `403 Forbidden: this page is for the ${role} role and up; you are a ${user.role}.\n`,
-    {
-      status: 403,
-      headers: { ...headers, 'Content-Type': 'text/plain; charset=utf-8' },
-    },
-  );
+  return forbidden(`this page is for the ${role} role and up; you are a ${user.role}.`);
 }
+
+/** 403 in words, never cached: what someone signed in may not do here. */
+export const forbidden = (reason: string) =>
+  new Response(`403 Forbidden: ${reason}\n`, {
+    status: 403,
+    headers: { ...internalHeaders, 'Content-Type': 'text/plain; charset=utf-8' },
+  });

@@ -289,6 +289,12 @@ describe('cancelling a maintenance', () => {
     expect(await feed()).not.toContain('Database upgrade');
     expect(await queued()).toBe(2);
 
+    // A second cancel, or cancelling one that runs, is refused in words.
+    const twice = await h.request('PATCH', `/api/v1/maintenances/${id}`, { status: 'cancelled' });
+    expect(twice.status).toBe(409);
+    expect(twice.json.detail).toBe(
+      'Only a maintenance that has not begun can be cancelled; this one is cancelled.',
+    );
     // Nothing runs later: the scheduler leaves a cancelled maintenance alone.
     const again = await h.request('PATCH', `/api/v1/maintenances/${id}`, { status: 'in_progress' });
     expect(again.status).toBe(409);

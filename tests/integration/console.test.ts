@@ -85,6 +85,31 @@ describe('the console', () => {
     expect(html).not.toContain('name="previewed"');
   });
 
+  it('shows a refusal of the service beside the field it concerns, nothing published', async () => {
+    const components = (await api('GET', '/api/v1/components')).json;
+    const publicOne = components.find((c: { audience: string }) => c.audience === 'public');
+    const fields = {
+      ...declaration,
+      title: 'Internal trouble on a public component',
+      audience: 'internal',
+      [`component:${publicOne.id}`]: 'major_outage',
+    };
+    const preview = await editor.post('/admin/incidents/new', { ...fields, intent: 'preview' });
+    const published = await editor.post('/admin/incidents/new', {
+      ...fields,
+      intent: 'publish',
+      previewed: fingerprintOf(await preview.text()) as string,
+    });
+    expect(published.status).toBe(422);
+    const html = await published.text();
+    expect(html).toMatch(/id="components-error">Component [^<]+ is public/);
+    expect(html).toContain('value="Internal trouble on a public component"');
+    const titles = (await api('GET', '/api/v1/incidents')).json.map(
+      (i: { title: string }) => i.title,
+    );
+    expect(titles).not.toContain('Internal trouble on a public component');
+  });
+
   it('previews exactly what the page and the email will say, then publishes only what was previewed', async () => {
     const preview = await editor.post('/admin/incidents/new', {
       ...declaration,
@@ -222,6 +247,66 @@ describe('the console', () => {
     );
     const bad = await editor.post('/admin', { component: target.id, status: 'on_fire' });
     expect(bad.status).toBe(422);
+  });
+
+  it('changes severity and roles, and reopens a resolved incident', async () => {
+    const id = await declare({ title: 'Webhooks delayed', severity: 'sev3' });
+    const roles = await editor.post(`/admin/incidents/${id}`, {
+      form: 'roles',
+      severity: 'sev1',
+      incident_commander: 'Bea',
+      comms_lead: '',
+      technical_lead: 'Cy',
+    });
+    expect(roles.status).toBe(303);
+    expect((await api('GET', `/api/v1/incidents/${id}`)).json).toMatchObject({
+      severity: 'sev1',
+      impact: 'critical',
+      incident_commander: 'Bea',
+      comms_lead: null,
+      technical_lead: 'Cy',
+    });
+    // Reopening an open incident is refused, beside the form, with what was typed kept.
+    const early = await editor.post(`/admin/incidents/${id}`, {
+      form: 'reopen',
+      status: 'investigating',
+      body: 'Typed before it was resolved',
+    });
+    expect(early.status).toBe(422);
+    const earlyHtml = await early.text();
+    expect(earlyHtml).toContain('Only a resolved incident can be reopened');
+    expect(earlyHtml).toContain('Typed before it was resolved');
+    await editor.post(`/admin/incidents/${id}`, {
+      form: 'update',
+      intent: 'publish',
+      status: 'resolved',
+      body: 'Deliveries are on time.',
+    });
+    const reopened = await editor.post(`/admin/incidents/${id}`, {
+      form: 'reopen',
+      status: 'identified',
+      body: 'Delays are back; the queue is lagging again.',
+    });
+    expect(reopened.status).toBe(303);
+    const incident = (await api('GET', `/api/v1/incidents/${id}`)).json;
+    expect(incident).toMatchObject({ status: 'identified', resolved_at: null });
+    expect(incident.updates[0].body).toBe('Delays are back; the queue is lagging again.');
+  });
+
+  it('says beside Published that an open incident’s review waits, keeping the draft text', async () => {
+    const id = await declare({ title: 'Still open' });
+    const early = await editor.post(`/admin/incidents/${id}/postmortem`, {
+      public_body: 'Draft words to keep',
+      internal_body: '',
+      published: 'on',
+    });
+    expect(early.status).toBe(422);
+    const html = await early.text();
+    expect(html).toMatch(
+      /id="published-error">A postmortem is published once the incident is resolved/,
+    );
+    expect(html).toContain('Draft words to keep');
+    expect((await api('GET', `/api/v1/incidents/${id}/postmortem`)).status).toBe(404);
   });
 
   it('takes a long postmortem, beyond the 64 KiB other forms are held to', async () => {

@@ -59,6 +59,11 @@ export async function updateMaintenance(
       throw invalidInput('The window must end after it starts.', 'scheduled_until');
     }
     const status = input.status ?? current.status;
+    if (status === 'cancelled' && current.status !== 'scheduled') {
+      throw invalidTransition(
+        `Only a maintenance that has not begun can be cancelled; this one is ${current.status.replace('_', ' ')}.`,
+      );
+    }
     if (!canMoveMaintenance(current.status, status)) {
       throw invalidTransition(`A maintenance cannot go from ${current.status} to ${status}.`);
     }

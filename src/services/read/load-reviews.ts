@@ -1,12 +1,13 @@
 // Reads of post-incident reviews for the signed-in and the management API: every audience.
 
-import { and, asc, desc, eq, gte, inArray, isNotNull, lt, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, isNotNull, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '#db/client.ts';
 import { actionItems, incidents, postmortems } from '#db/schema/index.ts';
 import type { ActionItemStatus } from '#domain/enums.ts';
 import { reviewState } from '#domain/lifecycle.ts';
 
-const unfinished: ActionItemStatus[] = ['open', 'in_progress'];
+// Literals, not parameters, so SQLite can use the partial index of unfinished items.
+const unfinished = sql`${actionItems.status} in ('open', 'in_progress')`;
 
 export interface ActionItemFilter {
   incidentId?: string | undefined;
@@ -21,7 +22,7 @@ export interface ActionItemFilter {
 export function listActionItems(db: Database, filter: ActionItemFilter) {
   const status =
     filter.status === 'unfinished' || filter.overdueAt
-      ? inArray(actionItems.status, unfinished)
+      ? unfinished
       : filter.status
         ? eq(actionItems.status, filter.status)
         : undefined;
@@ -61,11 +62,16 @@ export async function listReviewsDue(db: Database, now: Date, limit = 50) {
     })
     .from(incidents)
     .leftJoin(postmortems, eq(postmortems.incidentId, incidents.id))
-    .where(and(eq(incidents.status, 'resolved'), gte(incidents.resolvedAt, since)))
+    .where(
+      and(
+        eq(incidents.status, 'resolved'),
+        gte(incidents.resolvedAt, since),
+        or(isNull(postmortems.published), eq(postmortems.published, false)),
+      ),
+    )
     .orderBy(desc(incidents.resolvedAt))
     .limit(1000);
   return rows
-    .filter((row) => !row.published)
     .map((row) => ({ ...row, review: reviewState(row, false, now) }))
     .sort((a, b) => (a.review.dueAt?.getTime() ?? 0) - (b.review.dueAt?.getTime() ?? 0))
     .slice(0, limit);

@@ -28,6 +28,7 @@ export async function savePostmortem(
     if (input.published && incident.status !== 'resolved') {
       throw invalidTransition(
         'A postmortem is published once the incident is resolved; save it as a draft until then.',
+        'published',
       );
     }
     const [current] = await tx
