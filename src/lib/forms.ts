@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 
 // Console forms: read what was typed, validate it with the same zod habits as the API, and give
@@ -74,3 +75,10 @@ export function refusalOf(
 export const describedBy = (name: string, errors: FieldErrors, hint = false): string | undefined =>
   [hint ? `${name}-hint` : '', errors[name] ? `${name}-error` : ''].filter(Boolean).join(' ') ||
   undefined;
+
+/**
+ * A short fingerprint of what a form parsed to: a preview carries it, and publishing goes ahead
+ * only when the form still parses to the same, so what is published is what was previewed.
+ */
+export const previewFingerprint = (parsed: unknown): string =>
+  createHash('sha256').update(JSON.stringify(parsed)).digest('hex').slice(0, 32);
