@@ -5,17 +5,23 @@
 //     nginx's default), and `gzip_static` sending precompressed files as-is ("nginx static").
 // Each server in turn is pinned to CPU 0 and loaded by wrk pinned to CPU 1, for `/`,
 // `/api/v2/summary.json` and `/badge.svg`, with 50 and 200 connections, without and with
-// `Accept-Encoding: gzip`. Then "update visible": while wrk reads `/` with 200 connections, an
-// incident update is posted through the API and `/` is polled until it shows the update.
+// `Accept-Encoding: gzip`, each as fast as wrk can send (saturated). Then `/` for Candor and bare
+// node with 200 connections paced to BENCH_PACED_RPS requests/s in all (wrk's delay() hook): the
+// latency readers see while the server is busy but not past its capacity. Each run records how
+// busy both CPUs were (/proc/stat): at saturation on two cores the load generator's CPU is as
+// busy as the server's, and then latencies include wrk's own queue. Then "update visible": while
+// wrk reads `/` with 200 connections, an incident update is posted through the API and `/` is
+// polled until it shows the update.
 //
 //   npm run bench            (node --import ./src/preload.mjs bench/outage.ts)
-//   BENCH_SECONDS=5 (per wrk run) BENCH_REPEAT=3 (medians are reported); a default run takes
-//   about 12 minutes. Needs 2 CPUs, nginx and wrk (installed with apt-get when missing, the only
+//   BENCH_SECONDS=5 (per wrk run) BENCH_REPEAT=3 (medians are reported) BENCH_PACED_RPS=10000;
+//   a default run takes about 13 minutes. Needs 2 CPUs, nginx and wrk (installed with apt-get when missing, the only
 //   network use). Loopback only; every process is stopped by its PID; the whole run is aborted
 //   when it takes twice as long as planned. Exits 1 when a target is missed.
 //
 // Targets: Candor `/` ≥ 0.85× bare node for identical bytes; Candor gzip faster than nginx's
-// per-request gzip; p99 < 10 ms at 200 connections; no errors; an update visible in < 1 s.
+// per-request gzip; p99 < 10 ms at 200 connections (saturated, and paced); no errors; an update
+// visible in < 1 s.
 // wrk gives up on a request after 2 s (its default): such timeouts count as errors and are left
 // out of wrk's latencies, so a p99 next to errors reads low.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
@@ -26,6 +32,7 @@ import {
   constants,
   mkdirSync,
   mkdtempSync,
+  readFileSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
@@ -38,12 +45,14 @@ import { apiClient, freePort } from '../tests/support/server.ts';
 
 const benchSeconds = positiveNumber('BENCH_SECONDS', 5);
 const benchRepeat = positiveNumber('BENCH_REPEAT', 3);
+const pacedRps = positiveNumber('BENCH_PACED_RPS', 10_000);
 const warmupSeconds = 1;
 const connectionCounts = [50, 200] as const;
 const paths = ['/', '/api/v2/summary.json', '/badge.svg'] as const;
 const encodings = ['identity', 'gzip'] as const;
 const visible = { runs: 3, loadSeconds: 6, postAfterMs: 2_000, giveUpMs: 10_000 };
 const targets = { bareRatio: 0.85, p99Ms: 10, visibleMs: 1_000 };
+const pacedServers: readonly ServerName[] = ['Candor', 'bare node'];
 
 type Path = (typeof paths)[number];
 type Encoding = (typeof encodings)[number];
@@ -611,12 +620,14 @@ interface WrkResult {
   p99Ms: number;
   errors: number;
   requests: number;
+  /** How busy each CPU was during the run, 0 to 1: the server's (0) and wrk's (1). */
+  cpu: { server: number; load: number };
 }
 
 const unitMs: Record<string, number> = { us: 0.001, ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
 
 /** wrk's summary: Requests/sec, the --latency percentiles, socket errors and non-2xx/3xx. */
-function parseWrk(text: string): WrkResult {
+function parseWrk(text: string): Omit<WrkResult, 'cpu'> {
   const percentile = (p: string) => {
     const match = text.match(new RegExp(`^\\s*${p}%\\s+([\\d.]+)(us|ms|s|m|h)\\s*$`, 'm'));
     return match ? Number(match[1]) * (unitMs[match[2] ?? ''] ?? Number.NaN) : Number.NaN;
@@ -635,14 +646,62 @@ function parseWrk(text: string): WrkResult {
   };
 }
 
+/** Per CPU, jiffies spent busy and in all, from /proc/stat (Linux). */
+function cpuTimes(): Map<string, { busy: number; total: number }> {
+  const times = new Map<string, { busy: number; total: number }>();
+  for (const line of readFileSync('/proc/stat', 'utf8').split('\n')) {
+    const [name = '', ...fields] = line.trim().split(/\s+/);
+    if (!/^cpu\d+$/.test(name)) continue;
+    // user nice system idle iowait irq softirq steal: idle and iowait are not busy.
+    const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] =
+      fields.map(Number);
+    const total = user + nice + system + idle + iowait + irq + softirq + steal;
+    times.set(name, { busy: total - idle - iowait, total });
+  }
+  return times;
+}
+
+function busyBetween(
+  before: ReturnType<typeof cpuTimes>,
+  after: ReturnType<typeof cpuTimes>,
+  cpu: string,
+): number {
+  const a = before.get(cpu);
+  const b = after.get(cpu);
+  if (!a || !b || b.total === a.total) return Number.NaN;
+  return (b.busy - a.busy) / (b.total - a.total);
+}
+
+const paceScripts = new Map<number, string>();
+
+/** A wrk script that waits `ms` after each response before the connection's next request. */
+function paceScript(ms: number): string {
+  const whole = Math.max(1, Math.round(ms));
+  let file = paceScripts.get(whole);
+  if (!file) {
+    file = join(makeTempDir('candor-outage-pace-'), 'pace.lua');
+    writeFileSync(file, `function delay()\n  return ${whole}\nend\n`);
+    paceScripts.set(whole, file);
+  }
+  return file;
+}
+
+/**
+ * One wrk run pinned to CPU 1. Without `pacedTo`, every connection sends its next request as
+ * soon as the last is answered (saturation); with it, each waits so that all together offer
+ * about that many requests/s.
+ */
 async function runWrk(
   wrk: string,
   url: string,
   connections: number,
   seconds: number,
   encoding: Encoding,
+  pacedTo?: number,
 ): Promise<WrkResult> {
   const header = encoding === 'gzip' ? ['-H', 'Accept-Encoding: gzip'] : [];
+  const script = pacedTo ? ['-s', paceScript((connections / pacedTo) * 1_000)] : [];
+  const before = cpuTimes();
   const proc = launch('wrk', 'taskset', [
     '-c',
     '1',
@@ -652,13 +711,18 @@ async function runWrk(
     `-d${seconds}s`,
     '--latency',
     ...header,
+    ...script,
     url,
   ]);
   // wrk stops itself after `seconds`; this only guards against a hang.
   const timer = setTimeout(() => void stop(proc), (seconds + 15) * 1_000);
   await proc.exited;
   clearTimeout(timer);
-  return parseWrk(proc.output());
+  const after = cpuTimes();
+  return {
+    ...parseWrk(proc.output()),
+    cpu: { server: busyBetween(before, after, 'cpu0'), load: busyBetween(before, after, 'cpu1') },
+  };
 }
 
 interface Endpoint {
@@ -697,6 +761,8 @@ interface Row {
   connections: number;
   encoding: Encoding;
   served: Encoding;
+  /** Offered requests/s in all, or undefined: as fast as wrk can send. */
+  pacedTo?: number;
   runs: WrkResult[];
 }
 
@@ -714,6 +780,8 @@ function summary(row: Row) {
     rps: median(row.runs.map((r) => r.rps)),
     p50Ms: median(row.runs.map((r) => r.p50Ms)),
     p99Ms: median(row.runs.map((r) => r.p99Ms)),
+    serverCpu: median(row.runs.map((r) => r.cpu.server)),
+    loadCpu: median(row.runs.map((r) => r.cpu.load)),
     // Summed, not a median: one failed request in any run is worth seeing.
     errors: row.runs.reduce((sum, r) => sum + r.errors, 0),
   };
@@ -736,6 +804,14 @@ async function measure(wrk: string, endpoints: Endpoint[], captured: Map<Path, C
       }
     }
   }
+  // Paced: `/` with 200 connections, Candor against the Node ceiling.
+  for (const encoding of encodings) {
+    for (const endpoint of endpoints.filter((e) => pacedServers.includes(e.name))) {
+      const served = endpoint.serves('/', encoding);
+      const paced = { path: '/' as const, server: endpoint.name, connections: 200, encoding };
+      rows.push({ ...paced, served, pacedTo: pacedRps, runs: [] });
+    }
+  }
   const endpointOf = (row: Row) => endpoints.find((e) => e.name === row.server) as Endpoint;
   const typeOf = (path: Path) => captured.get(path)?.type ?? '';
 
@@ -751,11 +827,18 @@ async function measure(wrk: string, endpoints: Endpoint[], captured: Map<Path, C
       const endpoint = endpointOf(row);
       await preflight(endpoint, row.path, row.encoding, typeOf(row.path));
       const url = `${endpoint.url}${row.path}`;
-      const result = await runWrk(wrk, url, row.connections, benchSeconds, row.encoding);
+      const result = await runWrk(
+        wrk,
+        url,
+        row.connections,
+        benchSeconds,
+        row.encoding,
+        row.pacedTo,
+      );
       row.runs.push(result);
       done += 1;
       console.error(
-        `[${done}/${rows.length * benchRepeat}] ${row.server} ${row.path} c${row.connections} ${row.encoding}: ${result.rps.toFixed(0)} req/s, p99 ${result.p99Ms.toFixed(1)} ms, ${result.errors} errors`,
+        `[${done}/${rows.length * benchRepeat}] ${row.server} ${row.path} c${row.connections}${row.pacedTo ? ` paced to ${row.pacedTo}/s` : ''} ${row.encoding}: ${result.rps.toFixed(0)} req/s, p99 ${result.p99Ms.toFixed(1)} ms, ${result.errors} errors, CPU ${percent(result.cpu.server)} server / ${percent(result.cpu.load)} wrk`,
       );
     }
   }
@@ -810,6 +893,7 @@ function table(header: string[], lines: string[][], right: boolean[]): string {
 const fixed = (value: number, digits: number) =>
   Number.isFinite(value) ? value.toFixed(digits) : '–';
 const ratio = (a: number, b: number) => (b > 0 ? `${fixed(a / b, 2)}×` : '–');
+const percent = (share: number) => (Number.isFinite(share) ? `${Math.round(share * 100)}%` : '–');
 
 /** The row this row is compared with: same path, connections and encoding, another server. */
 function peer(rows: Row[], row: Row, server: ServerName) {
@@ -818,7 +902,8 @@ function peer(rows: Row[], row: Row, server: ServerName) {
       r.server === server &&
       r.path === row.path &&
       r.connections === row.connections &&
-      r.encoding === row.encoding,
+      r.encoding === row.encoding &&
+      r.pacedTo === row.pacedTo,
   );
 }
 
@@ -833,7 +918,7 @@ function printTables(
       `\n### \`${path}\`: ${bytes?.identity.length} B identity, ${bytes?.gzip.length} B gzip (${bytes?.candorGzip === 'gzip' ? "Candor's" : 'made by the bench: Candor sent identity'}), ${nginxGzipBytes.get(path)} B nginx gzip level 1\n`,
     );
     const lines = rows
-      .filter((row) => row.path === path)
+      .filter((row) => row.path === path && !row.pacedTo)
       .map((row) => {
         const s = summary(row);
         const bare = peer(rows, row, 'bare node');
@@ -846,6 +931,7 @@ function printTables(
           fixed(s.p50Ms, 2),
           fixed(s.p99Ms, 2),
           String(s.errors),
+          `${percent(s.serverCpu)} / ${percent(s.loadCpu)}`,
           bare ? ratio(s.rps, summary(bare).rps) : '–',
           nginx ? ratio(s.rps, summary(nginx).rps) : '–',
         ];
@@ -860,16 +946,39 @@ function printTables(
           'p50 ms',
           'p99 ms',
           'errors',
+          'CPU server / wrk',
           'vs bare node',
           'vs nginx',
         ],
         lines,
-        [false, true, false, true, true, true, true, true, true],
+        [false, true, false, true, true, true, true, true, true, true],
       ),
     );
   }
+  const paced = rows.filter((row) => row.pacedTo);
   console.log(
-    `\nreq/s, p50 and p99: medians of ${benchRepeat} run(s) of ${benchSeconds} s; errors: all runs together. nginx with gzip = gzip on (per request); nginx static = gzip_static (the .gz bytes bare node sends too).`,
+    `\n### \`/\`, 200 connections paced to ${pacedRps} requests/s in all (each waits ${Math.round((200 / pacedRps) * 1_000)} ms after each answer)\n`,
+  );
+  console.log(
+    table(
+      ['server', 'encoding', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'CPU server / wrk'],
+      paced.map((row) => {
+        const s = summary(row);
+        return [
+          row.server,
+          row.served === row.encoding ? row.encoding : `${row.encoding} (got ${row.served})`,
+          fixed(s.rps, 0),
+          fixed(s.p50Ms, 2),
+          fixed(s.p99Ms, 2),
+          String(s.errors),
+          `${percent(s.serverCpu)} / ${percent(s.loadCpu)}`,
+        ];
+      }),
+      [false, false, true, true, true, true, true],
+    ),
+  );
+  console.log(
+    `\nreq/s, p50, p99 and CPU: medians of ${benchRepeat} run(s) of ${benchSeconds} s; errors: all runs together. CPU: how busy the server's CPU and wrk's were (/proc/stat); when wrk's is near 100%, the load generator is a bottleneck too and its queue is in the latencies. nginx with gzip = gzip on (per request); nginx static = gzip_static (the .gz bytes bare node sends too).`,
   );
 }
 
@@ -883,7 +992,9 @@ interface Verdict {
 function verdicts(rows: Row[], visibleMs: (number | undefined)[]): Verdict[] {
   const out: Verdict[] = [];
   const candor = rows.filter((row) => row.server === 'Candor');
-  for (const row of candor.filter((r) => r.path === '/' && r.encoding === 'identity')) {
+  for (const row of candor.filter(
+    (r) => r.path === '/' && r.encoding === 'identity' && !r.pacedTo,
+  )) {
     const bare = peer(rows, row, 'bare node');
     const value = bare ? summary(row).rps / summary(bare).rps : Number.NaN;
     out.push({
@@ -893,7 +1004,7 @@ function verdicts(rows: Row[], visibleMs: (number | undefined)[]): Verdict[] {
       pass: value >= targets.bareRatio,
     });
   }
-  for (const row of candor.filter((r) => r.encoding === 'gzip')) {
+  for (const row of candor.filter((r) => r.encoding === 'gzip' && !r.pacedTo)) {
     const nginx = peer(rows, row, 'nginx');
     const value = nginx ? summary(row).rps / summary(nginx).rps : Number.NaN;
     const note = row.served === 'gzip' ? '' : ' (Candor sent identity)';
@@ -906,12 +1017,17 @@ function verdicts(rows: Row[], visibleMs: (number | undefined)[]): Verdict[] {
   }
   for (const row of candor.filter((r) => r.connections === 200)) {
     const p99 = summary(row).p99Ms;
-    // The baseline's p99 beside it: when even bare node misses, the machine is the limit.
+    // The baseline's p99 beside it: when even bare node misses, the machine is the limit. At
+    // saturation every connection always has a request waiting, so (Little's law) the mean
+    // latency is connections ÷ requests/s: below 10 ms only above 20,000 requests/s.
     const bare = peer(rows, row, 'bare node');
+    const mean = row.pacedTo
+      ? ''
+      : `; 200 ÷ req/s = ${fixed((200 / summary(row).rps) * 1_000, 1)} ms`;
     out.push({
       target: `Candor p99 < ${targets.p99Ms} ms at 200 connections`,
-      case: `\`${row.path}\` ${row.encoding}`,
-      measured: `${fixed(p99, 2)} ms (bare node ${bare ? fixed(summary(bare).p99Ms, 2) : '–'} ms)`,
+      case: `\`${row.path}\` ${row.encoding}, ${row.pacedTo ? `paced to ${row.pacedTo}/s` : 'saturated'}`,
+      measured: `${fixed(p99, 2)} ms (bare node ${bare ? fixed(summary(bare).p99Ms, 2) : '–'} ms${mean})`,
       pass: p99 < targets.p99Ms,
     });
   }
@@ -973,7 +1089,9 @@ async function main(): Promise<boolean> {
   // Per path and connection count: Candor, bare node and nginx in identity; those and nginx
   // static in gzip.
   const serversAndEncodings = 7;
-  const runsPlanned = paths.length * connectionCounts.length * serversAndEncodings * benchRepeat;
+  const pacedRuns = encodings.length * pacedServers.length * benchRepeat;
+  const runsPlanned =
+    paths.length * connectionCounts.length * serversAndEncodings * benchRepeat + pacedRuns;
   const plannedS =
     runsPlanned * (benchSeconds + 0.1) +
     paths.length * serversAndEncodings * (warmupSeconds + 0.1) +
