@@ -907,6 +907,19 @@ function peer(rows: Row[], row: Row, server: ServerName) {
   );
 }
 
+/** A row's encoding and measured medians, as table cells. */
+function measuredCells(row: Row): string[] {
+  const s = summary(row);
+  return [
+    row.served === row.encoding ? row.encoding : `${row.encoding} (got ${row.served})`,
+    fixed(s.rps, 0),
+    fixed(s.p50Ms, 2),
+    fixed(s.p99Ms, 2),
+    String(s.errors),
+    `${percent(s.serverCpu)} / ${percent(s.loadCpu)}`,
+  ];
+}
+
 function printTables(
   rows: Row[],
   captured: Map<Path, Captured>,
@@ -923,15 +936,12 @@ function printTables(
         const s = summary(row);
         const bare = peer(rows, row, 'bare node');
         const nginx = peer(rows, row, 'nginx');
+        const [encoding, ...measured] = measuredCells(row);
         return [
           row.server,
           String(row.connections),
-          row.served === row.encoding ? row.encoding : `${row.encoding} (got ${row.served})`,
-          fixed(s.rps, 0),
-          fixed(s.p50Ms, 2),
-          fixed(s.p99Ms, 2),
-          String(s.errors),
-          `${percent(s.serverCpu)} / ${percent(s.loadCpu)}`,
+          encoding ?? '',
+          ...measured,
           bare ? ratio(s.rps, summary(bare).rps) : '–',
           nginx ? ratio(s.rps, summary(nginx).rps) : '–',
         ];
@@ -962,18 +972,7 @@ function printTables(
   console.log(
     table(
       ['server', 'encoding', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'CPU server / wrk'],
-      paced.map((row) => {
-        const s = summary(row);
-        return [
-          row.server,
-          row.served === row.encoding ? row.encoding : `${row.encoding} (got ${row.served})`,
-          fixed(s.rps, 0),
-          fixed(s.p50Ms, 2),
-          fixed(s.p99Ms, 2),
-          String(s.errors),
-          `${percent(s.serverCpu)} / ${percent(s.loadCpu)}`,
-        ];
-      }),
+      paced.map((row) => [row.server, ...measuredCells(row)]),
       [false, false, true, true, true, true, true],
     ),
   );
