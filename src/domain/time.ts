@@ -95,9 +95,22 @@ export function startOfDayInZone(day: string, timeZone: string): Date {
 export function instantOfLocalTime(local: string, timeZone: string): Date | null {
   const match = local.match(/^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/);
   if (!match) return null;
-  const [y, mo, d, h, mi, s] = match.slice(1).map((part) => Number(part ?? 0)) as number[];
-  const wall = Date.UTC(y as number, (mo as number) - 1, d, h, mi, s);
-  if (Number.isNaN(wall)) return null;
+  const [y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0] = match
+    .slice(1)
+    .map((part) => Number(part ?? 0));
+  const date = new Date(Date.UTC(2000, mo - 1, d, h, mi, s));
+  date.setUTCFullYear(y); // Date.UTC would read years below 100 as 19xx
+  // Date.UTC rolls 31 February over into March: a day or time that does not exist is refused.
+  const fields = [
+    date.getUTCFullYear(),
+    date.getUTCMonth() + 1,
+    date.getUTCDate(),
+    date.getUTCHours(),
+    date.getUTCMinutes(),
+    date.getUTCSeconds(),
+  ];
+  if (fields.join() !== [y, mo, d, h, mi, s].join()) return null;
+  const wall = date.getTime();
   let guess = wall - zoneOffsetMinutes(new Date(wall), timeZone) * 60_000;
   guess = wall - zoneOffsetMinutes(new Date(guess), timeZone) * 60_000;
   return new Date(guess);

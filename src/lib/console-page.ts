@@ -34,14 +34,22 @@ export function consoleAccess(
   return { user, canEdit, actor: `user:${user.email}` };
 }
 
+/**
+ * Where a redirect with a notice goes: the notice joins the query, before any `#section`.
+ * @example withNotice('/admin/incidents/abc#timeline', 'Posted.') // '/admin/incidents/abc?done=Posted.#timeline'
+ */
+export function withNotice(path: string, notice: string): string {
+  const mark = path.indexOf('#');
+  const [target, section] = mark === -1 ? [path, ''] : [path.slice(0, mark), path.slice(mark)];
+  return `${target}${target.includes('?') ? '&' : '?'}done=${encodeURIComponent(notice)}${section}`;
+}
+
 /** After a successful form: back to a page by GET (post/redirect/get), with a short notice. */
 export const seeOther = (path: string, notice?: string) =>
   new Response(null, {
     status: 303,
     headers: {
-      Location: notice
-        ? `${path}${path.includes('?') ? '&' : '?'}done=${encodeURIComponent(notice)}`
-        : path,
+      Location: notice ? withNotice(path, notice) : path,
       'Cache-Control': 'private, no-store',
     },
   });

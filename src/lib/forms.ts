@@ -12,7 +12,8 @@ export type FieldErrors = Record<string, string>;
 
 /** A form's fields; a field sent more than once (checkboxes of one name) becomes a list. */
 export function formValues(form: FormData): FormValues {
-  const values: FormValues = {};
+  // No prototype: a field named `__proto__` or `constructor` is a field like any other.
+  const values: FormValues = Object.create(null);
   for (const [name, value] of form) {
     if (typeof value !== 'string') continue;
     const previous = values[name];

@@ -157,6 +157,11 @@ describe('the console', () => {
       notify: 'on',
     });
     expect(update.status).toBe(303);
+    // The notice travels in the query and the section stays the fragment, so both arrive.
+    const back = update.headers.get('location') ?? '';
+    expect(back).toMatch(new RegExp(`^/admin/incidents/${id}\\?done=[^#]+#`));
+    const noticed = await editor.get(back.split('#')[0] as string);
+    expect(await noticed.text()).toMatch(/class="card notice done" role="status">[^<]+</);
     const note = await editor.post(`/admin/incidents/${id}`, {
       form: 'note',
       body: 'Internal: the rebuild takes 20 minutes on db-3.',
@@ -276,6 +281,12 @@ describe('the console', () => {
     const earlyHtml = await early.text();
     expect(earlyHtml).toContain('Only a resolved incident can be reopened');
     expect(earlyHtml).toContain('Typed before it was resolved');
+    // "Email subscribers" was left unticked: it stays so, not ticked again behind the person's back.
+    const reopenNotify = earlyHtml.match(
+      /value="reopen"[\s\S]*?<input type="checkbox" name="notify"([^>]*)>/,
+    );
+    expect(reopenNotify?.[1]).toBeDefined();
+    expect(reopenNotify?.[1]).not.toContain('checked');
     await editor.post(`/admin/incidents/${id}`, {
       form: 'update',
       intent: 'publish',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { declareForm, promiseFrom, promiseShown } from '#lib/console-forms.ts';
+import { withNotice } from '#lib/console-page.ts';
 import { refusalOf, validateForm } from '#lib/forms.ts';
 
 const now = new Date('2026-11-20T10:00:00.000Z');
@@ -82,5 +83,17 @@ describe('refusalOf', () => {
   it('is null for anything else, which the page then throws on', () => {
     expect(refusalOf(new Error('disk full'))).toBeNull();
     expect(refusalOf('nope')).toBeNull();
+  });
+});
+
+describe('the address a form redirects to with its notice', () => {
+  it('puts the notice in the query, before the section the page scrolls to', () => {
+    expect(withNotice('/admin/incidents/abc#timeline', 'Update published.')).toBe(
+      '/admin/incidents/abc?done=Update%20published.#timeline',
+    );
+    expect(withNotice('/admin/subscribers?state=active', 'Done')).toBe(
+      '/admin/subscribers?state=active&done=Done',
+    );
+    expect(withNotice('/admin', 'Saved & sent')).toBe('/admin?done=Saved%20%26%20sent');
   });
 });

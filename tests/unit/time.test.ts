@@ -79,6 +79,24 @@ describe('datetime-local fields', () => {
       expect(instantOfLocalTime(text, 'UTC')).toBeNull();
     }
   });
+  it('refuses a day or a time that does not exist, instead of rolling it over', () => {
+    for (const text of [
+      '2026-02-31T10:00',
+      '2026-13-01T00:00',
+      '2026-11-27T24:00',
+      '2026-11-27T10:60',
+      '2026-11-27T10:00:60',
+      '2026-00-10T10:00',
+    ]) {
+      expect(instantOfLocalTime(text, 'Europe/Berlin')).toBeNull();
+    }
+    expect(instantOfLocalTime('2028-02-29T12:00', 'UTC')?.toISOString()).toBe(
+      '2028-02-29T12:00:00.000Z',
+    );
+    expect(instantOfLocalTime('0050-06-01T00:00', 'UTC')?.toISOString()).toBe(
+      '0050-06-01T00:00:00.000Z',
+    );
+  });
   it('writes the value a field shows, and reads it back', () => {
     const at = new Date('2026-11-27T20:15:00.000Z');
     expect(localTimeInZone(at, 'Europe/Berlin')).toBe('2026-11-27T21:15');
