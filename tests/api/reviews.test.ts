@@ -93,6 +93,41 @@ describe('PUT /api/v1/incidents/:id/postmortem', () => {
     );
   });
 
+  it('refuses to publish a public incident’s postmortem with a blank public part', async () => {
+    const id = await declare();
+    await resolve(id);
+    const blank = await h.request('PUT', `/api/v1/incidents/${id}/postmortem`, {
+      ...review,
+      public_body: '  \n ',
+      published: true,
+    });
+    expect(blank.status).toBe(422);
+    expect(blank.json.errors).toEqual([expect.objectContaining({ field: 'public_body' })]);
+    // Nothing was stored: the review is still to be written.
+    expect((await h.request('GET', `/api/v1/incidents/${id}/postmortem`)).status).toBe(404);
+    const draft = await h.request('PUT', `/api/v1/incidents/${id}/postmortem`, {
+      ...review,
+      public_body: '',
+      published: false,
+    });
+    expect(draft.status, draft.text).toBe(200);
+  });
+
+  it('goes back to draft when its incident is reopened, its text kept', async () => {
+    const id = await declare();
+    await resolve(id);
+    await h.request('PUT', `/api/v1/incidents/${id}/postmortem`, { ...review, published: true });
+    expect(await feed()).toContain('A bad deploy broke checkout');
+    const reopened = await h.request('POST', `/api/v1/incidents/${id}/reopen`, {
+      body: 'Checkouts fail again.',
+    });
+    expect(reopened.status, reopened.text).toBe(201);
+    const after = (await h.request('GET', `/api/v1/incidents/${id}/postmortem`)).json;
+    expect(after).toMatchObject({ published: false, public_body: review.public_body });
+    expect(await feed()).not.toContain('A bad deploy broke checkout');
+    expect(await auditActions(id)).toContain('postmortem.unpublished');
+  });
+
   it('names the missing field, and 404s for an unknown incident', async () => {
     const id = await declare();
     const missing = await h.request('PUT', `/api/v1/incidents/${id}/postmortem`, review);

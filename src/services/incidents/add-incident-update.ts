@@ -1,6 +1,11 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Transaction } from '#db/client.ts';
-import { incidentComponents, incidents, maintenanceComponents } from '#db/schema/index.ts';
+import {
+  incidentComponents,
+  incidents,
+  maintenanceComponents,
+  postmortems,
+} from '#db/schema/index.ts';
 import type { ComponentChange } from '#domain/changes.ts';
 import type { Audience, ComponentStatus, IncidentStatus } from '#domain/enums.ts';
 import { canMoveIncident, defaultNextUpdateAt } from '#domain/lifecycle.ts';
@@ -104,6 +109,24 @@ export async function addIncidentUpdate(
         updatedAt: isNote ? incident.updatedAt : now,
       })
       .where(eq(incidents.id, incidentId));
+    if (reopening) {
+      // The review starts over with the next resolution: a postmortem published for the first
+      // one goes back to draft, its text kept, rather than speak for an incident still open.
+      const unpublished = await tx
+        .update(postmortems)
+        .set({ published: false, updatedAt: now })
+        .where(and(eq(postmortems.incidentId, incidentId), eq(postmortems.published, true)))
+        .returning({ incidentId: postmortems.incidentId });
+      if (unpublished.length > 0) {
+        await recordAudit(
+          tx,
+          ctx,
+          'postmortem.unpublished',
+          { type: 'incident', id: incidentId },
+          { reason: 'The incident was reopened.' },
+        );
+      }
+    }
     const id = await insertIncidentUpdate(
       tx,
       ctx,

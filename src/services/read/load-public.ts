@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, ne, or, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, or, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '#db/client.ts';
 import {
   componentGroups,
@@ -231,13 +231,7 @@ export async function loadPublicIncidents(
         db
           .select()
           .from(postmortems)
-          .where(
-            and(
-              inArray(postmortems.incidentId, part),
-              eq(postmortems.published, true),
-              ne(postmortems.publicBody, ''),
-            ),
-          ),
+          .where(and(inArray(postmortems.incidentId, part), eq(postmortems.published, true))),
       )
     ).map((row) => [row.incidentId, row]),
   );

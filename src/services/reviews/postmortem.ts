@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { postmortems } from '#db/schema/index.ts';
 import { recordAudit } from '../audit.ts';
 import { publicChangeTo, type ServiceContext } from '../context.ts';
-import { invalidTransition } from '../errors.ts';
+import { invalidInput, invalidTransition } from '../errors.ts';
 import { findIncident } from '../incidents/incident-rows.ts';
 
 export interface PostmortemInput {
@@ -29,6 +29,12 @@ export async function savePostmortem(
       throw invalidTransition(
         'A postmortem is published once the incident is resolved; save it as a draft until then.',
         'published',
+      );
+    }
+    if (input.published && incident.audience === 'public' && input.publicBody.trim() === '') {
+      throw invalidInput(
+        'A published postmortem needs a public part: it is what the incident page and the feeds show.',
+        'public_body',
       );
     }
     const [current] = await tx
