@@ -333,5 +333,14 @@ describe('cancelling a maintenance', () => {
     // Nothing runs later: the scheduler leaves a cancelled maintenance alone.
     const again = await h.request('PATCH', `/api/v1/maintenances/${id}`, { status: 'in_progress' });
     expect(again.status).toBe(409);
+    // Its own page stays, where emailed links lead: its wording may still be mended.
+    const retitled = await h.request('PATCH', `/api/v1/maintenances/${id}`, {
+      title: 'Database upgrade (called off)',
+    });
+    expect(retitled.status, retitled.text).toBe(200);
+    expect(retitled.json).toMatchObject({
+      status: 'cancelled',
+      title: 'Database upgrade (called off)',
+    });
   });
 });

@@ -59,7 +59,8 @@ export async function updateMaintenance(
       throw invalidInput('The window must end after it starts.', 'scheduled_until');
     }
     const status = input.status ?? current.status;
-    if (status === 'cancelled' && current.status !== 'scheduled') {
+    // Asked to cancel: say why not in words. An edit of a cancelled one (its wording) may go on.
+    if (input.status === 'cancelled' && current.status !== 'scheduled') {
       throw invalidTransition(
         `Only a maintenance that has not begun can be cancelled; this one is ${current.status.replace('_', ' ')}.`,
       );
