@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditLog, notifications } from '#db/schema/index.ts';
+import { loadInternalIncident, loadInternalStatus } from '#services/read/load-internal.ts';
 import { type Harness, makeHarness } from '#tests/support/harness.ts';
 
 // Issue 7's management API: corrections, reopening, deleting, postmortems, action items and
@@ -126,6 +127,21 @@ describe('PUT /api/v1/incidents/:id/postmortem', () => {
     expect(after).toMatchObject({ published: false, public_body: review.public_body });
     expect(await feed()).not.toContain('A bad deploy broke checkout');
     expect(await auditActions(id)).toContain('postmortem.unpublished');
+  });
+
+  it('ends the review on the internal pages once published: due, overdue, then done', async () => {
+    const id = await declare(); // SEV-2: the review is due three days after the resolution
+    await resolve(id);
+    const reviewStates = async () => ({
+      list: (await loadInternalStatus(h.db, h.clock.now())).resolved.find((i) => i.id === id)
+        ?.review.state,
+      page: (await loadInternalIncident(h.db, id, h.clock.now()))?.review.state,
+    });
+    expect(await reviewStates()).toEqual({ list: 'due', page: 'due' });
+    h.clock.advance(4 * 24 * hour);
+    expect(await reviewStates()).toEqual({ list: 'overdue', page: 'overdue' });
+    await h.request('PUT', `/api/v1/incidents/${id}/postmortem`, { ...review, published: true });
+    expect(await reviewStates()).toEqual({ list: 'done', page: 'done' });
   });
 
   it('names the missing field, and 404s for an unknown incident', async () => {

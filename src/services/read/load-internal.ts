@@ -1,10 +1,10 @@
 // The internal read model: everything, for people signed in. Built on the admin reads; never
 // used by a public output.
 
-import { eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Database } from '#db/client.ts';
 import { componentGroups, postmortems } from '#db/schema/index.ts';
-import { isOverdue, reviewDueAt } from '#domain/lifecycle.ts';
+import { isOverdue, reviewState } from '#domain/lifecycle.ts';
 import { getIncident, listComponents, listIncidents, listMaintenances } from './load-admin.ts';
 import { listActionItems } from './load-reviews.ts';
 import type { PublicIncident } from './public-model.ts';
@@ -20,6 +20,25 @@ export async function loadInternalStatus(db: Database, now: Date) {
   const resolved = (await listIncidents(db, { status: 'resolved', since, limit: 100 })).filter(
     (incident) => incident.resolvedAt && incident.resolvedAt >= since,
   );
+  // One read for the published reviews among them: a published one is done, not overdue.
+  const published = new Set(
+    resolved.length === 0
+      ? []
+      : (
+          await db
+            .select({ incidentId: postmortems.incidentId })
+            .from(postmortems)
+            .where(
+              and(
+                inArray(
+                  postmortems.incidentId,
+                  resolved.map((incident) => incident.id),
+                ),
+                eq(postmortems.published, true),
+              ),
+            )
+        ).map((row) => row.incidentId),
+  );
   const maintenances = (await listMaintenances(db, 50)).filter(
     (m) => m.status !== 'completed' && m.status !== 'cancelled',
   );
@@ -32,7 +51,7 @@ export async function loadInternalStatus(db: Database, now: Date) {
     })),
     resolved: resolved.map((incident) => ({
       ...incident,
-      reviewDueAt: reviewDueAt(incident.severity, incident.resolvedAt as Date),
+      review: reviewState(incident, published.has(incident.id), now),
     })),
     maintenances,
   };
@@ -51,7 +70,7 @@ export async function loadInternalIncident(db: Database, id: string, now: Date) 
         incident.status !== 'resolved' &&
         incident.audience === 'public' &&
         isOverdue(incident.nextUpdateAt, now),
-      reviewDueAt: incident.resolvedAt ? reviewDueAt(incident.severity, incident.resolvedAt) : null,
+      review: reviewState(incident, postmortem?.published ?? false, now),
     };
   } catch {
     return null;
