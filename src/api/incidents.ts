@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { notFound } from '#services/errors.ts';
 import { addIncidentUpdate } from '#services/incidents/add-incident-update.ts';
 import { correctIncidentUpdate } from '#services/incidents/correct-update.ts';
 import { createIncident } from '#services/incidents/create-incident.ts';
@@ -191,7 +192,8 @@ export const incidentsRouter = newRouter()
       });
       const incident = incidentOutput(await getIncident(candor.db, id), candor.site.siteUrl);
       const update = incident.updates.find((u) => u.id === updateId);
-      if (!update) throw new Error(`update ${updateId} vanished after its correction`);
+      // Deleted with its incident between the correction and this read: gone, as a 404 says.
+      if (!update) throw notFound('update of this incident', updateId);
       return c.json(update, 200);
     },
   )

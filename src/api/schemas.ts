@@ -187,13 +187,29 @@ export const updateActionItemBody = z
   })
   .meta({ id: 'UpdateActionItem' });
 
-export const actionItemListQuery = z.object({
-  status: z.enum([...actionItemStatuses, 'unfinished']).optional(),
-  overdue: z.enum(['true', 'false']).optional().meta({
-    description: '`true`: only unfinished items whose due date has passed.',
-  }),
-  limit: z.coerce.number().int().min(1).max(500).optional(),
-});
+export const actionItemListQuery = z
+  .object({
+    status: z.enum([...actionItemStatuses, 'unfinished']).optional(),
+    overdue: z.enum(['true', 'false']).optional().meta({
+      description: '`true`: only unfinished items whose due date has passed.',
+    }),
+    limit: z.coerce.number().int().min(1).max(500).optional(),
+  })
+  // Overdue items are unfinished ones: asking for done or abandoned ones too would answer
+  // something other than what was asked.
+  .refine(
+    (query) =>
+      query.overdue !== 'true' ||
+      query.status === undefined ||
+      query.status === 'unfinished' ||
+      query.status === 'open' ||
+      query.status === 'in_progress',
+    {
+      path: ['status'],
+      message:
+        'overdue=true lists unfinished items: leave status out, or ask for open or in_progress.',
+    },
+  );
 
 export const actionItemOut = z
   .object({

@@ -177,6 +177,15 @@ describe('action items', () => {
     h.clock.advance(3 * hour);
     const overdue = await h.request('GET', '/api/v1/action-items?overdue=true');
     expect(overdue.json.map((item: { id: string }) => item.id)).toEqual([first.json.id]);
+    // A status narrows the overdue ones; a finished status cannot be overdue, and says so.
+    const inProgress = await h.request(
+      'GET',
+      '/api/v1/action-items?overdue=true&status=in_progress',
+    );
+    expect(inProgress.json).toEqual([]);
+    const finished = await h.request('GET', '/api/v1/action-items?overdue=true&status=done');
+    expect(finished.status).toBe(422);
+    expect(finished.json.errors).toEqual([expect.objectContaining({ field: 'status' })]);
 
     const done = await h.request('PATCH', `/api/v1/action-items/${first.json.id}`, {
       status: 'done',

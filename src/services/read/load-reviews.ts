@@ -20,11 +20,12 @@ export interface ActionItemFilter {
 
 /** Action items, soonest due first (those without a date last), then oldest first. */
 export function listActionItems(db: Database, filter: ActionItemFilter) {
+  // Overdue items are unfinished ones (the API refuses asking for finished ones with overdue).
   const status =
-    filter.status === 'unfinished' || filter.overdueAt
-      ? unfinished
-      : filter.status
-        ? eq(actionItems.status, filter.status)
+    filter.status && filter.status !== 'unfinished'
+      ? eq(actionItems.status, filter.status)
+      : filter.status === 'unfinished' || filter.overdueAt
+        ? unfinished
         : undefined;
   const where: (SQL | undefined)[] = [
     status,
