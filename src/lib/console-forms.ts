@@ -20,7 +20,7 @@ import type { FormValues } from './forms.ts';
 // The console's forms, validated at the edge as the API's bodies are: field names match the
 // API's where they mean the same, so a message about `body` reads the same in both.
 
-const text = (max: number) => z.string().trim().max(max);
+const text = (max: number) => z.string().trim().max(max, `Keep it under ${max} characters.`);
 const required = (max: number, what: string) =>
   z.string().trim().min(1, `Write ${what}.`).max(max, `Keep it under ${max} characters.`);
 const optionalText = (max: number) => text(max).transform((value) => (value === '' ? null : value));

@@ -183,6 +183,37 @@ describe('the console', () => {
     expect(badHtml).toContain('value="Alert on index bloat"');
     expect(badHtml).toMatch(/id="item-owner-error">Write who owns it/);
 
+    // An item's refusal shows, keeps what was typed, and an item of another incident is not
+    // changed from this one's page.
+    const other = await declare({ title: 'Another incident' });
+    const item = await api('POST', `/api/v1/incidents/${other}/action-items`, {
+      title: 'Page on index bloat',
+      owner: 'Search team',
+      priority: 'medium',
+    });
+    const elsewhere = await editor.post(`/admin/incidents/${id}`, {
+      form: 'item-status',
+      item: item.json.id,
+      status: 'done',
+      verification: 'Checked',
+    });
+    expect(elsewhere.status).toBe(422);
+    expect(await elsewhere.text()).toContain('not one of this incident’s');
+    expect((await api('GET', `/api/v1/incidents/${other}/action-items`)).json[0].status).toBe(
+      'open',
+    );
+    const long = 'v'.repeat(2_001);
+    const tooLong = await editor.post(`/admin/incidents/${other}`, {
+      form: 'item-status',
+      item: item.json.id,
+      status: 'done',
+      verification: long,
+    });
+    expect(tooLong.status).toBe(422);
+    const tooLongHtml = await tooLong.text();
+    expect(tooLongHtml).toContain('role="alert">Keep it under 2000 characters.');
+    expect(tooLongHtml).toContain(`value="${long}"`);
+
     const incident = (await api('GET', `/api/v1/incidents/${id}`)).json;
     const first = incident.updates.at(-1);
     const corrected = await editor.post(`/admin/incidents/${id}/updates/${first.id}`, {
