@@ -183,6 +183,10 @@ export const promiseFrom = (minutes: number | undefined, now: Date): Date | null
       ? null
       : new Date(now.getTime() + minutes * 60_000);
 
+/** The minutes typed in a promise field, before validation: blank or not a number is none. */
+export const typedMinutes = (text: string | undefined): number | undefined =>
+  text === undefined || text.trim() === '' || Number.isNaN(Number(text)) ? undefined : Number(text);
+
 /** The promise an update will carry, the severity's cadence filled in: what a preview shows. */
 export const promiseShown = (
   minutes: number | undefined,

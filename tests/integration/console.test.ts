@@ -148,6 +148,15 @@ describe('the console', () => {
 
   it('posts updates and notes, corrects one, and keeps action items with their errors beside the fields', async () => {
     const id = await declare({ title: 'Search is slow' });
+    // A template fills in the promise this update will make, not the one the incident holds.
+    const filled = await editor.post(`/admin/incidents/${id}`, {
+      form: 'update',
+      intent: 'template',
+      template: 'identified',
+      next_update_minutes: '0',
+    });
+    expect(filled.status).toBe(200);
+    expect(await filled.text()).toContain('We will post our next update by when we know more.');
     const update = await editor.post(`/admin/incidents/${id}`, {
       form: 'update',
       intent: 'publish',
