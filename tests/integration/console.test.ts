@@ -108,6 +108,17 @@ describe('the console', () => {
       (i: { title: string }) => i.title,
     );
     expect(titles).not.toContain('Internal trouble on a public component');
+    // An internal incident's page offers only what it may change: internal components.
+    const internalOne = components.find((c: { audience: string }) => c.audience === 'internal');
+    const internalId = await declare({
+      title: 'Internal trouble',
+      audience: 'internal',
+      [`component:${internalOne.id}`]: 'degraded_performance',
+    });
+    const internalPage = await (await editor.get(`/admin/incidents/${internalId}`)).text();
+    expect(internalPage).toContain(`name="component:${internalOne.id}"`);
+    expect(internalPage).not.toContain(`name="component:${publicOne.id}"`);
+    expect((await api('DELETE', `/api/v1/incidents/${internalId}`)).status).toBe(204);
   });
 
   it('previews exactly what the page and the email will say, then publishes only what was previewed', async () => {
