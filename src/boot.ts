@@ -9,6 +9,7 @@ import { createPublicCache } from '#http/public-cache.ts';
 import { startChangeWatcher } from '#jobs/change-watcher.ts';
 import { startEmailSender } from '#jobs/email-sender.ts';
 import { startMaintenanceScheduler } from '#jobs/maintenance-scheduler.ts';
+import { longestMessage, longestPostmortemPart } from '#lib/console-forms.ts';
 import { crossSiteRefusal } from '#lib/csrf.ts';
 import { maxImportBytes } from '#lib/subscriber-csv.ts';
 import { identify, trustedProxies } from '#lib/trusted-proxy.ts';
@@ -98,13 +99,17 @@ export async function createSite(candor: Candor): Promise<{ app: App; clientDir:
 
 /** The largest form a page takes: a sign-in or a subscription is well under a kilobyte. */
 export const maxFormBytes = 64 * 1024;
+/** A form is URL-encoded: a character outside ASCII takes up to 9 bytes there (`%E4%B8%AD`). */
+const encoded = (characters: number) => characters * 9;
 /**
- * Forms that carry more: the subscriber import a CSV file of up to 2 MiB, a postmortem two long
- * Markdown parts (as much as the API takes in one body).
+ * Forms that carry more, each sized for its longest texts written in any script: the subscriber
+ * import a CSV file of up to 2 MiB, a postmortem its two Markdown parts, and the console's other
+ * forms (updates, declarations, maintenance, corrections) one long message.
  */
 const largeForms: [RegExp, number][] = [
   [/^\/admin\/subscribers$/, maxImportBytes + maxFormBytes],
-  [/^\/admin\/incidents\/[^/]+\/postmortem$/, 1024 * 1024],
+  [/^\/admin\/incidents\/[^/]+\/postmortem$/, encoded(2 * longestPostmortemPart) + maxFormBytes],
+  [/^\/admin\//, encoded(longestMessage) + maxFormBytes],
 ];
 
 /**

@@ -20,6 +20,11 @@ import type { FormValues } from './forms.ts';
 // The console's forms, validated at the edge as the API's bodies are: field names match the
 // API's where they mean the same, so a message about `body` reads the same in both.
 
+/** The longest message a console form takes (an update, a declaration, a correction). */
+export const longestMessage = 20_000;
+/** The longest part of a postmortem, public or internal. */
+export const longestPostmortemPart = 100_000;
+
 const text = (max: number) => z.string().trim().max(max, `Keep it under ${max} characters.`);
 const required = (max: number, what: string) =>
   z.string().trim().min(1, `Write ${what}.`).max(max, `Keep it under ${max} characters.`);
@@ -68,7 +73,7 @@ export const declareForm = z.object({
   impact: z.enum(['', ...impacts]).transform((value) => (value === '' ? undefined : value)),
   audience: z.enum(audiences, 'Choose who sees it.'),
   status: z.enum(['investigating', 'identified', 'monitoring'], 'Choose a status.'),
-  body: required(20_000, 'the first message'),
+  body: required(longestMessage, 'the first message'),
   notify: checkbox,
   next_update_minutes: promiseMinutes,
   ...roles,
@@ -77,7 +82,7 @@ export type DeclareForm = z.infer<typeof declareForm>;
 
 export const updateForm = z.object({
   status: z.enum(incidentStatuses, 'Choose a status.'),
-  body: required(20_000, 'the message'),
+  body: required(longestMessage, 'the message'),
   audience: z.enum(audiences),
   notify: checkbox,
   next_update_minutes: promiseMinutes,
@@ -86,11 +91,11 @@ export type UpdateForm = z.infer<typeof updateForm>;
 
 export const rolesForm = z.object({ ...roles, severity: z.enum(severities) });
 
-export const correctionForm = z.object({ body: required(20_000, 'the corrected text') });
+export const correctionForm = z.object({ body: required(longestMessage, 'the corrected text') });
 
 export const postmortemForm = z.object({
-  public_body: text(100_000),
-  internal_body: text(100_000),
+  public_body: text(longestPostmortemPart),
+  internal_body: text(longestPostmortemPart),
   published: checkbox,
 });
 
@@ -157,7 +162,7 @@ export const maintenanceForm = (timeZone: string) =>
   z
     .object({
       ...maintenanceFields(timeZone),
-      body: required(20_000, 'what will happen'),
+      body: required(longestMessage, 'what will happen'),
       audience: z.enum(audiences, 'Choose who sees it.'),
       notify: checkbox,
     })
@@ -169,11 +174,11 @@ export const maintenanceEditForm = (timeZone: string) =>
 
 export const maintenanceUpdateForm = z.object({
   status: z.enum(maintenanceStatuses, 'Choose a status.'),
-  body: required(20_000, 'the message'),
+  body: required(longestMessage, 'the message'),
   notify: checkbox,
 });
 
-export const maintenanceCancelForm = z.object({ body: optionalText(20_000) });
+export const maintenanceCancelForm = z.object({ body: optionalText(longestMessage) });
 
 /** The promise a form asks for: undefined keeps the cadence, 0 none, else minutes from now. */
 export const promiseFrom = (minutes: number | undefined, now: Date): Date | null | undefined =>
